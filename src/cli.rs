@@ -1,0 +1,57 @@
+//! Command-line definitions: one subcommand per job.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// A terminal dubbing stage: sessions, stems and printmasters for film and TV premixing.
+#[derive(Debug, Parser)]
+#[command(name = "dubstage", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the DX, MX and FX stems, the M&E and the printmaster to WAV files.
+    Bounce {
+        /// The session file (.ron).
+        session: PathBuf,
+        /// Folder for DX.wav, MX.wav, FX.wav, ME.wav, PM.wav and summary.txt.
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+        /// Only this span: START..END as timecode (01:00:10:00), samples (480000),
+        /// seconds (10s, 1.5s) or milliseconds (250ms); END is exclusive.
+        #[arg(short, long, value_name = "START..END")]
+        range: Option<String>,
+        /// Sample format of the files.
+        #[arg(short, long, value_enum, default_value_t = SampleFormatArg::Int24)]
+        format: SampleFormatArg,
+        /// Frames per processing block (the output does not depend on it).
+        #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
+        block: u32,
+    },
+    /// Check a session: its syntax and fields, and whether every source can be read.
+    Check {
+        /// The session file (.ron).
+        session: PathBuf,
+    },
+    /// Write the demo scene: synthesized media and its session file.
+    Demo {
+        /// Folder to write into.
+        #[arg(default_value = "sessions/demo")]
+        dir: PathBuf,
+    },
+}
+
+/// Sample formats for bounced files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SampleFormatArg {
+    /// 24-bit integer PCM.
+    #[value(name = "24")]
+    Int24,
+    /// 32-bit float.
+    #[value(name = "f32")]
+    Float32,
+}

@@ -1,0 +1,9 @@
+//! The engine: a session compiled into a [`plan::Plan`], tracks read with
+//! their prefades ([`playlist`]), and one block mixed by [`process::process`].
+//! [`offline`] runs it as fast as possible for bounces.
+
+pub mod offline;
+pub mod plan;
+pub mod playlist;
+pub mod prefade;
+pub mod process;

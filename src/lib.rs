@@ -1,0 +1,13 @@
+//! dubstage: a terminal dubbing stage for film and TV premixing.
+//!
+//! The layers, from the bottom: [`model`] (the session as saved), [`dsp`]
+//! (allocation-free building blocks), [`media`] (decoding sources at the
+//! session rate), [`engine`] (Plan and process), [`bounce`] (stems and
+//! printmaster to files), and [`demo`] (the synthesized demo scene).
+
+pub mod bounce;
+pub mod demo;
+pub mod dsp;
+pub mod engine;
+pub mod media;
+pub mod model;

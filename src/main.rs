@@ -1,0 +1,170 @@
+//! The `dubstage` program: parse the arguments and run the subcommand.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+
+use dubstage::bounce::{self, BounceOptions};
+use dubstage::media::cache::MediaCache;
+use dubstage::media::pool::MediaPool;
+use dubstage::media::writer::OutputFormat;
+use dubstage::model::file;
+use dubstage::model::timecode::parse_range;
+
+mod cli;
+use cli::{Cli, Command, SampleFormatArg};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Bounce {
+            session,
+            output,
+            range,
+            format,
+            block,
+        } => run_bounce(&session, &output, range.as_deref(), format, block as usize),
+        Command::Check { session } => run_check(&session),
+        Command::Demo { dir } => run_demo(&dir),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("dubstage: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Load the session and its media, printing warnings and offline sources.
+fn open(path: &Path) -> Result<(file::Loaded, MediaPool), String> {
+    let loaded = file::load(path).map_err(|e| e.to_string())?;
+    for w in loaded.warning_lines() {
+        eprintln!("{w}");
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let cache = MediaCache::from_env();
+    let pool = MediaPool::open(&loaded.session, dir, &cache, |_| {});
+    for w in pool.warnings() {
+        eprintln!("warning: {w}");
+    }
+    if let Some(report) = pool.offline_report(&loaded.session) {
+        eprintln!("warning: {report}");
+    }
+    Ok((loaded, pool))
+}
+
+fn run_bounce(session: &Path, output: &Path, range: Option<&str>, format: SampleFormatArg, block: usize) -> Result<(), String> {
+    let (loaded, pool) = open(session)?;
+    let mut options = BounceOptions::new(output);
+    options.block = block;
+    options.format = match format {
+        SampleFormatArg::Int24 => OutputFormat::Int24,
+        SampleFormatArg::Float32 => OutputFormat::Float32,
+    };
+    if let Some(text) = range {
+        let clock = bounce::clock(&loaded.session);
+        options.range = Some(parse_range(text, &clock).map_err(|e| format!("--range: {e}"))?);
+    }
+    let mut bar = Progress::new();
+    let report = bounce::bounce(&loaded.session, &pool, &options, |done, total| bar.update(done, total))
+        .map_err(|e| e.to_string())?;
+    bar.clear();
+    print!("{}", report.summary());
+    println!("files in {}", output.display());
+    Ok(())
+}
+
+fn run_check(session: &Path) -> Result<(), String> {
+    let (loaded, pool) = open(session)?;
+    let s = &loaded.session;
+    let clips: usize = s.tracks.iter().map(|t| t.clips.len()).sum();
+    println!(
+        "{}: \"{}\", {} Hz, {} fps from {}, {} sources, {} tracks, {} clips, {} buses, length {}",
+        session.display(),
+        s.name,
+        s.sample_rate,
+        s.timecode.rate,
+        s.timecode.start,
+        s.sources.len(),
+        s.tracks.len(),
+        clips,
+        s.buses.len(),
+        bounce::clock(s).format_samples(s.end())
+    );
+    for entry in &pool.entries {
+        match &entry.state {
+            dubstage::media::pool::SourceState::Online(p) => println!(
+                "  {:<16} {} ch, {} frames{}",
+                entry.id,
+                p.info.channels,
+                p.info.frames,
+                p.conversion.as_deref().map(|c| format!(", {c}")).unwrap_or_default()
+            ),
+            dubstage::media::pool::SourceState::Offline(why) => println!("  {:<16} OFFLINE: {why}", entry.id),
+        }
+    }
+    let offline = pool.offline().count();
+    if offline > 0 {
+        return Err(format!("{offline} source(s) offline"));
+    }
+    Ok(())
+}
+
+fn run_demo(dir: &Path) -> Result<(), String> {
+    let started = Instant::now();
+    let session = dubstage::demo::create(dir).map_err(|e| e.to_string())?;
+    println!(
+        "demo scene written in {:.2} s: {}\nbounce it with: dubstage bounce {} -o out/demo",
+        started.elapsed().as_secs_f64(),
+        session.display(),
+        session.display()
+    );
+    Ok(())
+}
+
+/// A one-line progress bar on standard error, drawn only on a terminal.
+struct Progress {
+    enabled: bool,
+    started: Instant,
+    last: Option<Instant>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            enabled: std::io::stderr().is_terminal(),
+            started: Instant::now(),
+            last: None,
+        }
+    }
+
+    fn update(&mut self, done: u64, total: u64) {
+        if !self.enabled || self.last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+            return;
+        }
+        self.last = Some(Instant::now());
+        let fraction = done as f64 / total.max(1) as f64;
+        let width = 40;
+        let filled = (fraction * width as f64) as usize;
+        let mut err = std::io::stderr();
+        let _ = write!(
+            err,
+            "\r[{}{}] {:3.0}%  {:.1} s",
+            "#".repeat(filled),
+            ".".repeat(width - filled),
+            fraction * 100.0,
+            self.started.elapsed().as_secs_f64()
+        );
+        let _ = err.flush();
+    }
+
+    fn clear(&self) {
+        if self.enabled && self.last.is_some() {
+            let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(60));
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! Broadcast WAV files read directly: the fast, exactly seekable path for
+//! uncompressed audio, used for media at the session rate and for the decode
+//! cache. Reads RIFF, RF64 and BW64 with PCM (8, 16, 24, 32-bit), IEEE float
+//! (32, 64-bit) or WAVE_FORMAT_EXTENSIBLE carrying either, and the `bext`
+//! chunk's time reference. Any other encoding goes through the decoder.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use super::MediaError;
+
+/// How samples are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SampleFormat {
+    /// Unsigned 8-bit.
+    U8,
+    I16,
+    I24,
+    I32,
+    F32,
+    F64,
+}
+
+impl SampleFormat {
+    pub fn bytes(self) -> usize {
+        match self {
+            SampleFormat::U8 => 1,
+            SampleFormat::I16 => 2,
+            SampleFormat::I24 => 3,
+            SampleFormat::I32 | SampleFormat::F32 => 4,
+            SampleFormat::F64 => 8,
+        }
+    }
+}
+
+/// What the header of a WAV file says, checked against the file's size.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WavInfo {
+    pub format: SampleFormat,
+    pub channels: usize,
+    pub sample_rate: u32,
+    /// Byte offset of the first sample.
+    pub data_offset: u64,
+    /// Frames actually present in the file.
+    pub frames: u64,
+    /// Frames the header promised, when more than are present (a truncated file).
+    pub declared_frames: Option<u64>,
+    /// The `bext` time reference: samples since midnight of the first sample.
+    pub time_reference: Option<u64>,
+}
+
+const WAVE_FORMAT_PCM: u16 = 1;
+const WAVE_FORMAT_IEEE_FLOAT: u16 = 3;
+const WAVE_FORMAT_EXTENSIBLE: u16 = 0xFFFE;
+
+/// Why a file is not one this reader takes; the decoder may still read it.
+#[derive(Debug)]
+pub enum NotDirect {
+    /// Not a RIFF/RF64 WAVE file at all.
+    NotWav,
+    /// A WAV file in an encoding this reader does not take (ADPCM, A-law...).
+    Encoding(String),
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn u64_at(b: &[u8], at: usize) -> u64 {
+    u32_at(b, at) as u64 | (u32_at(b, at + 4) as u64) << 32
+}
+
+/// Read the header of the WAV file at `path`.
+///
+/// `Ok(Err(NotDirect))` means the file is fine to try with the decoder.
+pub fn probe(path: &Path) -> Result<Result<WavInfo, NotDirect>, MediaError> {
+    let io_err = |source: io::Error| MediaError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut file = File::open(path).map_err(io_err)?;
+    let file_len = file.metadata().map_err(io_err)?.len();
+    let mut head = [0u8; 12];
+    if file.read_exact(&mut head).is_err() {
+        return Ok(Err(NotDirect::NotWav));
+    }
+    let rf64 = match &head[0..4] {
+        b"RIFF" => false,
+        b"RF64" | b"BW64" => true,
+        _ => return Ok(Err(NotDirect::NotWav)),
+    };
+    if &head[8..12] != b"WAVE" {
+        return Ok(Err(NotDirect::NotWav));
+    }
+    let damaged = |why: String| MediaError::Damaged {
+        path: path.to_path_buf(),
+        why,
+    };
+
+    let mut at: u64 = 12;
+    let mut ds64_data_size: Option<u64> = None;
+    let mut fmt: Option<(SampleFormat, usize, u32, usize)> = None;
+    let mut time_reference = None;
+    loop {
+        let mut chunk = [0u8; 8];
+        if at + 8 > file_len {
+            return Err(damaged("the file ends before its audio data begins".into()));
+        }
+        file.read_exact_at(&mut chunk, at).map_err(io_err)?;
+        let id = [chunk[0], chunk[1], chunk[2], chunk[3]];
+        let size32 = u32_at(&chunk, 4);
+        let body = at + 8;
+        match &id {
+            b"ds64" => {
+                let mut b = [0u8; 24];
+                file.read_exact_at(&mut b, body).map_err(io_err)?;
+                ds64_data_size = Some(u64_at(&b, 8));
+            }
+            b"fmt " => {
+                if size32 < 16 {
+                    return Err(damaged(format!("the fmt chunk is {size32} bytes, fewer than 16")));
+                }
+                let mut b = vec![0u8; size32.min(64) as usize];
+                file.read_exact_at(&mut b, body).map_err(io_err)?;
+                fmt = Some(match parse_fmt(&b) {
+                    Ok(f) => f,
+                    Err(e) => return Ok(Err(e)),
+                });
+            }
+            b"bext" if size32 >= 346 => {
+                let mut b = [0u8; 8];
+                file.read_exact_at(&mut b, body + 338).map_err(io_err)?;
+                time_reference = Some(u64_at(&b, 0));
+            }
+            b"data" => {
+                let Some((format, channels, sample_rate, block_align)) = fmt else {
+                    return Err(damaged("the audio data comes before the fmt chunk".into()));
+                };
+                let declared = if rf64 && size32 == u32::MAX {
+                    ds64_data_size.ok_or_else(|| damaged("an RF64 file without a ds64 chunk".into()))?
+                } else if size32 == 0 || size32 == u32::MAX {
+                    // Written by a recorder that never went back to fill in the size.
+                    file_len - body
+                } else {
+                    size32 as u64
+                };
+                let present = declared.min(file_len.saturating_sub(body));
+                let frames = present / block_align as u64;
+                let declared_frames = declared / block_align as u64;
+                return Ok(Ok(WavInfo {
+                    format,
+                    channels,
+                    sample_rate,
+                    data_offset: body,
+                    frames,
+                    declared_frames: (declared_frames > frames).then_some(declared_frames),
+                    time_reference,
+                }));
+            }
+            _ => {}
+        }
+        let size = size32 as u64;
+        at = body + size + (size & 1);
+    }
+}
+
+/// The sample format, channels, rate and block size of a fmt chunk.
+fn parse_fmt(b: &[u8]) -> Result<(SampleFormat, usize, u32, usize), NotDirect> {
+    let mut tag = u16_at(b, 0);
+    let channels = u16_at(b, 2) as usize;
+    let sample_rate = u32_at(b, 4);
+    let block_align = u16_at(b, 12) as usize;
+    let bits = u16_at(b, 14);
+    if tag == WAVE_FORMAT_EXTENSIBLE {
+        if b.len() < 26 {
+            return Err(NotDirect::Encoding("a short WAVE_FORMAT_EXTENSIBLE header".into()));
+        }
+        // The sub-format GUID starts with the plain format tag.
+        tag = u16_at(b, 24);
+    }
+    let format = match (tag, bits) {
+        (WAVE_FORMAT_PCM, 8) => SampleFormat::U8,
+        (WAVE_FORMAT_PCM, 16) => SampleFormat::I16,
+        (WAVE_FORMAT_PCM, 24) => SampleFormat::I24,
+        (WAVE_FORMAT_PCM, 32) => SampleFormat::I32,
+        (WAVE_FORMAT_IEEE_FLOAT, 32) => SampleFormat::F32,
+        (WAVE_FORMAT_IEEE_FLOAT, 64) => SampleFormat::F64,
+        _ => return Err(NotDirect::Encoding(format!("format tag {tag:#06x} with {bits} bits"))),
+    };
+    if channels == 0 || sample_rate == 0 || block_align != channels * format.bytes() {
+        return Err(NotDirect::Encoding(format!(
+            "{channels} channels at {sample_rate} Hz in blocks of {block_align} bytes"
+        )));
+    }
+    Ok((format, channels, sample_rate, block_align))
+}
+
+/// Reads frames of a WAV file at any position into per-channel buffers.
+/// Owns its byte buffer; reading allocates nothing once it has grown.
+pub struct WavReader {
+    file: File,
+    path: PathBuf,
+    info: WavInfo,
+    bytes: Vec<u8>,
+}
+
+impl WavReader {
+    pub fn open(path: &Path, info: WavInfo) -> Result<WavReader, MediaError> {
+        let file = File::open(path).map_err(|source| MediaError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(WavReader {
+            file,
+            path: path.to_path_buf(),
+            info,
+            bytes: Vec::new(),
+        })
+    }
+
+    pub fn info(&self) -> &WavInfo {
+        &self.info
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Fill `out[c][..len]` with channel `channels[c]` from frame `start` on.
+    /// Frames past the end of the file are silence.
+    pub fn read(&mut self, start: u64, len: usize, channels: &[usize], out: &mut [&mut [f32]]) -> io::Result<()> {
+        let available = self.info.frames.saturating_sub(start).min(len as u64) as usize;
+        for o in out.iter_mut() {
+            o[available..len].fill(0.0);
+        }
+        if available == 0 {
+            return Ok(());
+        }
+        let width = self.info.format.bytes();
+        let block = width * self.info.channels;
+        let need = available * block;
+        if self.bytes.len() < need {
+            self.bytes.resize(need, 0);
+        }
+        let offset = self.info.data_offset + start * block as u64;
+        self.file.read_exact_at(&mut self.bytes[..need], offset)?;
+        for (o, &channel) in out.iter_mut().zip(channels) {
+            let channel = channel.min(self.info.channels - 1);
+            convert(self.info.format, &self.bytes[channel * width..need], block, &mut o[..available]);
+        }
+        Ok(())
+    }
+}
+
+/// Convert every `stride`-th sample of `bytes` to f32, one per output slot.
+fn convert(format: SampleFormat, bytes: &[u8], stride: usize, out: &mut [f32]) {
+    let frames = bytes.chunks(stride);
+    match format {
+        SampleFormat::U8 => {
+            for (o, b) in out.iter_mut().zip(frames) {
+                *o = (b[0] as f32 - 128.0) * (1.0 / 128.0);
+            }
+        }
+        SampleFormat::I16 => {
+            for (o, b) in out.iter_mut().zip(frames) {
+                *o = i16::from_le_bytes([b[0], b[1]]) as f32 * (1.0 / 32768.0);
+            }
+        }
+        SampleFormat::I24 => {
+            for (o, b) in out.iter_mut().zip(frames) {
+                let v = i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8;
+                *o = v as f32 * (1.0 / 8_388_608.0);
+            }
+        }
+        SampleFormat::I32 => {
+            for (o, b) in out.iter_mut().zip(frames) {
+                *o = (i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64 * (1.0 / 2_147_483_648.0)) as f32;
+            }
+        }
+        SampleFormat::F32 => {
+            for (o, b) in out.iter_mut().zip(frames) {
+                *o = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            }
+        }
+        SampleFormat::F64 => {
+            for (o, b) in out.iter_mut().zip(frames) {
+                *o = f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32;
+            }
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! The session model: plain data that the UI edits and the engine compiles.
+//! Nothing here knows about threads, audio servers or the screen.
+
+pub mod file;
+pub mod locate;
+pub mod session;
+pub mod timecode;
+pub mod validate;
+
+pub use session::*;
