@@ -57,7 +57,13 @@ fn open(path: &Path) -> Result<(file::Loaded, MediaPool), String> {
     Ok((loaded, pool))
 }
 
-fn run_bounce(session: &Path, output: &Path, range: Option<&str>, format: SampleFormatArg, block: usize) -> Result<(), String> {
+fn run_bounce(
+    session: &Path,
+    output: &Path,
+    range: Option<&str>,
+    format: SampleFormatArg,
+    block: usize,
+) -> Result<(), String> {
     let (loaded, pool) = open(session)?;
     let mut options = BounceOptions::new(output);
     options.block = block;
@@ -70,8 +76,10 @@ fn run_bounce(session: &Path, output: &Path, range: Option<&str>, format: Sample
         options.range = Some(parse_range(text, &clock).map_err(|e| format!("--range: {e}"))?);
     }
     let mut bar = Progress::new();
-    let report = bounce::bounce(&loaded.session, &pool, &options, |done, total| bar.update(done, total))
-        .map_err(|e| e.to_string())?;
+    let report = bounce::bounce(&loaded.session, &pool, &options, |done, total| {
+        bar.update(done, total)
+    })
+    .map_err(|e| e.to_string())?;
     bar.clear();
     print!("{}", report.summary());
     println!("files in {}", output.display());
@@ -102,9 +110,14 @@ fn run_check(session: &Path) -> Result<(), String> {
                 entry.id,
                 p.info.channels,
                 p.info.frames,
-                p.conversion.as_deref().map(|c| format!(", {c}")).unwrap_or_default()
+                p.conversion
+                    .as_deref()
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default()
             ),
-            dubstage::media::pool::SourceState::Offline(why) => println!("  {:<16} OFFLINE: {why}", entry.id),
+            dubstage::media::pool::SourceState::Offline(why) => {
+                println!("  {:<16} OFFLINE: {why}", entry.id)
+            }
         }
     }
     let offline = pool.offline().count();
@@ -143,7 +156,11 @@ impl Progress {
     }
 
     fn update(&mut self, done: u64, total: u64) {
-        if !self.enabled || self.last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) {
+        if !self.enabled
+            || self
+                .last
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(100))
+        {
             return;
         }
         self.last = Some(Instant::now());

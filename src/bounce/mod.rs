@@ -84,8 +84,18 @@ impl BounceReport {
         );
         text.push_str("output  peak dBFS (per channel)   RMS dBFS (per channel)\n");
         for o in &self.outputs {
-            let list = |v: &[f32]| v.iter().map(|&x| format_db(x)).collect::<Vec<_>>().join(" ");
-            text.push_str(&format!("{:<6}  {:<26}  {}\n", o.name, list(&o.peak), list(&o.rms)));
+            let list = |v: &[f32]| {
+                v.iter()
+                    .map(|&x| format_db(x))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            text.push_str(&format!(
+                "{:<6}  {:<26}  {}\n",
+                o.name,
+                list(&o.peak),
+                list(&o.rms)
+            ));
         }
         text
     }
@@ -107,7 +117,10 @@ pub enum BounceError {
     WouldOverwriteSource { output: PathBuf, source_id: String },
     /// The range is empty or outside the session.
     EmptyRange,
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 impl fmt::Display for BounceError {
@@ -144,7 +157,9 @@ pub fn clock(session: &Session) -> TimecodeClock {
 /// Refuse output paths that are (or link to) one of the session's sources.
 fn check_not_sources(paths: &[PathBuf], pool: &MediaPool) -> Result<(), BounceError> {
     for path in paths {
-        let Ok(out) = fs::canonicalize(path) else { continue };
+        let Ok(out) = fs::canonicalize(path) else {
+            continue;
+        };
         for entry in &pool.entries {
             if fs::canonicalize(&entry.path).is_ok_and(|p| p == out) {
                 return Err(BounceError::WouldOverwriteSource {
@@ -155,6 +170,139 @@ fn check_not_sources(paths: &[PathBuf], pool: &MediaPool) -> Result<(), BounceEr
         }
     }
     Ok(())
+}
+
+/// One rendered block on its way to the files: every output's channels.
+struct RenderedBlock {
+    frames: usize,
+    /// `OUTPUTS.len() * channels` planes, output by output.
+    planes: Vec<Vec<f32>>,
+}
+
+/// An I/O error, with the index of the output file it concerns (if any).
+type OutputError = (Option<usize>, std::io::Error);
+
+/// Blocks in flight between the render thread and the writer thread.
+const BLOCKS_IN_FLIGHT: usize = 4;
+
+/// Render `start..end` on this thread while another thread encodes and
+/// writes the files: the two halves of the work take about as long as each
+/// other, so the pipeline keeps both cores busy. Blocks travel back to be
+/// reused, so nothing is allocated per block.
+fn render_and_write(
+    mut renderer: OfflineRenderer<'_>,
+    writers: &mut OutputWriters,
+    start: u64,
+    end: u64,
+    block: usize,
+    progress: &mut impl FnMut(u64, u64),
+) -> Result<(), OutputError> {
+    let channels = renderer.plan().channels;
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<RenderedBlock>(BLOCKS_IN_FLIGHT);
+    let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<RenderedBlock>(BLOCKS_IN_FLIGHT);
+    for _ in 0..BLOCKS_IN_FLIGHT {
+        let planes = vec![vec![0f32; block]; OUTPUTS.len() * channels];
+        let _ = free_tx.send(RenderedBlock { frames: 0, planes });
+    }
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<(), OutputError> {
+            for rendered in full_rx {
+                writers.write(&rendered)?;
+                // The render side may have stopped; then the block is simply dropped.
+                let _ = free_tx.send(rendered);
+            }
+            Ok(())
+        });
+        let total = end - start;
+        let mut done = 0u64;
+        let mut render_error = None;
+        while done < total {
+            let Ok(mut rendered) = free_rx.recv() else {
+                break;
+            };
+            let n = (total - done).min(block as u64) as usize;
+            if let Err(e) = renderer.render(start + done, n) {
+                render_error = Some(e);
+                break;
+            }
+            let plan = renderer.plan();
+            let [dx, mx, fx] = &plan.stem_buffers;
+            let sources = [dx, mx, fx, &plan.me_buffer, &plan.printmaster_buffer];
+            for (plane, source) in rendered
+                .planes
+                .iter_mut()
+                .zip(sources.iter().flat_map(|b| b.iter()))
+            {
+                plane[..n].copy_from_slice(&source[..n]);
+            }
+            rendered.frames = n;
+            if full_tx.send(rendered).is_err() {
+                break; // the writer failed; its error is reported below
+            }
+            done += n as u64;
+            progress(done, total);
+        }
+        drop(full_tx);
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err((None, std::io::Error::other("the writer thread failed"))));
+        match render_error {
+            Some(e) => Err((None, e)),
+            None => written,
+        }
+    })
+}
+
+/// The output files and the levels measured on the way in.
+struct OutputWriters {
+    files: Vec<WavWriter>,
+    channels: usize,
+    peak: Vec<Vec<f32>>,
+    square: Vec<Vec<f64>>,
+}
+
+impl OutputWriters {
+    fn new(files: Vec<WavWriter>, channels: usize) -> OutputWriters {
+        let n = files.len();
+        OutputWriters {
+            files,
+            channels,
+            peak: vec![vec![0.0; channels]; n],
+            square: vec![vec![0.0; channels]; n],
+        }
+    }
+
+    fn write(&mut self, rendered: &RenderedBlock) -> Result<(), OutputError> {
+        let n = rendered.frames;
+        for (k, file) in self.files.iter_mut().enumerate() {
+            let planes = &rendered.planes[k * self.channels..(k + 1) * self.channels];
+            let mut slices = [&[][..]; 8];
+            for (slot, plane) in slices.iter_mut().zip(planes) {
+                *slot = &plane[..n];
+            }
+            file.write_planar(&slices[..self.channels], n)
+                .map_err(|e| (Some(k), e))?;
+            for (c, plane) in slices[..self.channels].iter().enumerate() {
+                let (mut p, mut sq) = (self.peak[k][c], 0f32);
+                for &s in plane.iter() {
+                    p = p.max(s.abs());
+                    sq += s * s;
+                }
+                self.peak[k][c] = p;
+                self.square[k][c] += sq as f64;
+            }
+        }
+        Ok(())
+    }
+
+    /// Complete every file; the peak and summed squares per output and channel.
+    #[allow(clippy::type_complexity)]
+    fn finish(self) -> Result<(Vec<Vec<f32>>, Vec<Vec<f64>>), (usize, std::io::Error)> {
+        for (k, file) in self.files.into_iter().enumerate() {
+            file.finish().map_err(|e| (k, e))?;
+        }
+        Ok((self.peak, self.square))
+    }
 }
 
 /// Bounce `session` as set out by `options`; `progress` hears
@@ -176,8 +324,14 @@ pub fn bounce(
         move |source| BounceError::Io { path, source }
     };
     fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let finals: Vec<PathBuf> = OUTPUTS.iter().map(|n| dir.join(format!("{n}.wav"))).collect();
-    let partials: Vec<PathBuf> = OUTPUTS.iter().map(|n| dir.join(format!(".{n}.wav.partial"))).collect();
+    let finals: Vec<PathBuf> = OUTPUTS
+        .iter()
+        .map(|n| dir.join(format!("{n}.wav")))
+        .collect();
+    let partials: Vec<PathBuf> = OUTPUTS
+        .iter()
+        .map(|n| dir.join(format!(".{n}.wav.partial")))
+        .collect();
     check_not_sources(&finals, pool)?;
 
     let block = options.block.max(1);
@@ -185,48 +339,41 @@ pub fn bounce(
     let channels = plan.channels;
     let reference = start_reference(session) + start;
     let result = (|| {
-        let mut writers = Vec::with_capacity(OUTPUTS.len());
+        let mut files = Vec::with_capacity(OUTPUTS.len());
         for p in &partials {
-            writers.push(
-                WavWriter::create(p, channels, session.sample_rate, options.format, Some(reference))
-                    .map_err(io_err(p))?,
+            files.push(
+                WavWriter::create(
+                    p,
+                    channels,
+                    session.sample_rate,
+                    options.format,
+                    Some(reference),
+                )
+                .map_err(io_err(p))?,
             );
         }
-        let mut renderer = OfflineRenderer::new(plan, pool);
-        let mut peak = vec![vec![0f32; channels]; OUTPUTS.len()];
-        let mut square = vec![vec![0f64; channels]; OUTPUTS.len()];
-        let total = end - start;
-        let mut done = 0u64;
-        while done < total {
-            let n = (total - done).min(block as u64) as usize;
-            renderer.render(start + done, n).map_err(io_err(dir))?;
-            let plan = renderer.plan();
-            let [dx, mx, fx] = &plan.stem_buffers;
-            let buffers = [dx, mx, fx, &plan.me_buffer, &plan.printmaster_buffer];
-            for (k, (writer, buffer)) in writers.iter_mut().zip(buffers).enumerate() {
-                let planes: Vec<&[f32]> = buffer.iter().map(|c| &c[..n]).collect();
-                writer.write_planar(&planes, n).map_err(io_err(&partials[k]))?;
-                for (c, plane) in planes.iter().enumerate() {
-                    let mut p = peak[k][c];
-                    let mut sq = 0f64;
-                    for &s in plane.iter() {
-                        p = p.max(s.abs());
-                        sq += (s as f64) * (s as f64);
-                    }
-                    peak[k][c] = p;
-                    square[k][c] += sq;
-                }
-            }
-            done += n as u64;
-            progress(done, total);
-        }
-        for (writer, p) in writers.into_iter().zip(&partials) {
-            writer.finish().map_err(io_err(p))?;
-        }
+        let mut writers = OutputWriters::new(files, channels);
+        let renderer = OfflineRenderer::new(plan, pool);
+        render_and_write(renderer, &mut writers, start, end, block, &mut progress).map_err(
+            |(k, e)| match k {
+                Some(k) => BounceError::Io {
+                    path: partials[k].clone(),
+                    source: e,
+                },
+                None => BounceError::Io {
+                    path: dir.clone(),
+                    source: e,
+                },
+            },
+        )?;
+        let levels = writers.finish().map_err(|(k, e)| BounceError::Io {
+            path: partials[k].clone(),
+            source: e,
+        })?;
         for (p, f) in partials.iter().zip(&finals) {
             fs::rename(p, f).map_err(io_err(f))?;
         }
-        Ok((peak, square))
+        Ok(levels)
     })();
     let (peak, square) = result.inspect_err(|_| {
         for p in &partials {
@@ -242,7 +389,10 @@ pub fn bounce(
             name,
             path: finals[k].clone(),
             peak: peak[k].clone(),
-            rms: square[k].iter().map(|&s| (s / frames as f64).sqrt() as f32).collect(),
+            rms: square[k]
+                .iter()
+                .map(|&s| (s / frames as f64).sqrt() as f32)
+                .collect(),
         })
         .collect();
     let clock = clock(session);

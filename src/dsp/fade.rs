@@ -76,12 +76,21 @@ mod tests {
     #[test]
     fn known_midpoints() {
         assert!(close(fade_in_gain(FadeShape::Linear, 0.5), 0.5));
-        assert!(close(fade_in_gain(FadeShape::EqualPower, 0.5), std::f32::consts::FRAC_1_SQRT_2));
+        assert!(close(
+            fade_in_gain(FadeShape::EqualPower, 0.5),
+            std::f32::consts::FRAC_1_SQRT_2
+        ));
         assert!(close(fade_in_gain(FadeShape::SCurve, 0.5), 0.5));
         assert!(close(fade_in_gain(FadeShape::SCurve, 0.25), 0.146_446_6));
         // Exponential: -30 dB short of the top half-way, by construction ~ (sqrt(1000)-1)/999.
-        assert!(close(fade_in_gain(FadeShape::Exponential, 0.5), (1000f32.sqrt() - 1.0) / 999.0));
-        assert!(close(fade_in_gain(FadeShape::Logarithmic, 0.5), 1.0 - (1000f32.sqrt() - 1.0) / 999.0));
+        assert!(close(
+            fade_in_gain(FadeShape::Exponential, 0.5),
+            (1000f32.sqrt() - 1.0) / 999.0
+        ));
+        assert!(close(
+            fade_in_gain(FadeShape::Logarithmic, 0.5),
+            1.0 - (1000f32.sqrt() - 1.0) / 999.0
+        ));
     }
 
     #[test]
@@ -100,7 +109,11 @@ mod tests {
         for i in 0..len {
             let a = fade_out_at(FadeShape::EqualPower, i, len);
             let b = fade_in_at(FadeShape::EqualPower, i, len);
-            assert!((a * a + b * b - 1.0).abs() < 1e-5, "power {} at {i}", a * a + b * b);
+            assert!(
+                (a * a + b * b - 1.0).abs() < 1e-5,
+                "power {} at {i}",
+                a * a + b * b
+            );
         }
     }
 
@@ -108,7 +121,8 @@ mod tests {
     fn linear_crossfade_keeps_constant_amplitude() {
         let len = 1000;
         for i in 0..len {
-            let sum = fade_out_at(FadeShape::Linear, i, len) + fade_in_at(FadeShape::Linear, i, len);
+            let sum =
+                fade_out_at(FadeShape::Linear, i, len) + fade_in_at(FadeShape::Linear, i, len);
             assert!((sum - 1.0).abs() < 1e-6);
         }
     }

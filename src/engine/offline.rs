@@ -18,8 +18,16 @@ pub struct OfflineRenderer<'a> {
 
 impl<'a> OfflineRenderer<'a> {
     pub fn new(plan: Plan, pool: &'a MediaPool) -> OfflineRenderer<'a> {
-        let readers = plan.tracks.iter().map(|_| TrackReader::new(plan.max_block)).collect();
-        OfflineRenderer { plan, readers, pool }
+        let readers = plan
+            .tracks
+            .iter()
+            .map(|_| TrackReader::new(plan.max_block))
+            .collect();
+        OfflineRenderer {
+            plan,
+            readers,
+            pool,
+        }
     }
 
     pub fn plan(&self) -> &Plan {
@@ -31,9 +39,18 @@ impl<'a> OfflineRenderer<'a> {
     pub fn render(&mut self, start: u64, frames: usize) -> io::Result<()> {
         let frames = frames.min(self.plan.max_block);
         let mut failure = None;
-        for ((track, reader), input) in self.plan.tracks.iter().zip(self.readers.iter_mut()).zip(self.plan.track_inputs.iter_mut()) {
+        for ((track, reader), input) in self
+            .plan
+            .tracks
+            .iter()
+            .zip(self.readers.iter_mut())
+            .zip(self.plan.track_inputs.iter_mut())
+        {
             if let Err(e) = reader.read(track, self.pool, start, frames, input) {
-                failure.get_or_insert(io::Error::new(e.kind(), format!("track \"{}\": {e}", track.name)));
+                failure.get_or_insert(io::Error::new(
+                    e.kind(),
+                    format!("track \"{}\": {e}", track.name),
+                ));
             }
         }
         process(&mut self.plan, frames);

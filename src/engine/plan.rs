@@ -102,13 +102,17 @@ pub struct Plan {
 
 fn dest(session: &Session, output: &Output) -> Dest {
     match output {
-        Output::Bus(name) => session.bus_index(name).map_or(Dest::Stem(StemKind::DX.index()), Dest::Bus),
+        Output::Bus(name) => session
+            .bus_index(name)
+            .map_or(Dest::Stem(StemKind::DX.index()), Dest::Bus),
         Output::Stem(kind) => Dest::Stem(kind.index()),
     }
 }
 
 fn compile_clip(clip: &Clip, format: TrackFormat, pool: &MediaPool) -> ClipPlan {
-    let source = pool.index(&clip.source).filter(|&i| pool.prepared(i).is_some());
+    let source = pool
+        .index(&clip.source)
+        .filter(|&i| pool.prepared(i).is_some());
     let source_channels = source
         .and_then(|i| pool.prepared(i))
         .map_or(1, |p| p.info.channels);
@@ -142,7 +146,9 @@ fn compile_clip(clip: &Clip, format: TrackFormat, pool: &MediaPool) -> ClipPlan 
                 ramp: d.ramp,
             })
             .collect(),
-        looped: clip.looped.filter(|l| l.length > 0 && l.crossfade * 2 < l.length),
+        looped: clip
+            .looped
+            .filter(|l| l.length > 0 && l.crossfade * 2 < l.length),
     }
 }
 
@@ -188,7 +194,11 @@ impl Plan {
             .tracks
             .iter()
             .map(|t| {
-                let mut clips: Vec<ClipPlan> = t.clips.iter().map(|c| compile_clip(c, t.format, pool)).collect();
+                let mut clips: Vec<ClipPlan> = t
+                    .clips
+                    .iter()
+                    .map(|c| compile_clip(c, t.format, pool))
+                    .collect();
                 clips.sort_by_key(|c| c.position);
                 TrackPlan {
                     name: t.name.clone(),
@@ -222,7 +232,10 @@ impl Plan {
             sample_rate: session.sample_rate,
             max_block,
             channels,
-            track_inputs: tracks.iter().map(|t| vec![vec![0.0; max_block]; t.channels]).collect(),
+            track_inputs: tracks
+                .iter()
+                .map(|t| vec![vec![0.0; max_block]; t.channels])
+                .collect(),
             bus_order: bus_order(&buses),
             bus_buffers: buses.iter().map(|_| buffer()).collect(),
             tracks,

@@ -39,7 +39,14 @@ impl TrackReader {
     /// Fill `out[c][..len]` with the track's audio for timeline samples
     /// `start..start + len`. A source that fails to read is silent and the
     /// error is returned after the rest of the block is done.
-    pub fn read(&mut self, track: &TrackPlan, pool: &MediaPool, start: u64, len: usize, out: &mut [Vec<f32>]) -> io::Result<()> {
+    pub fn read(
+        &mut self,
+        track: &TrackPlan,
+        pool: &MediaPool,
+        start: u64,
+        len: usize,
+        out: &mut [Vec<f32>],
+    ) -> io::Result<()> {
         for o in out.iter_mut().take(track.channels) {
             o[..len].fill(0.0);
         }
@@ -71,39 +78,56 @@ impl TrackReader {
         self.open.retain(|s| s.used);
         failure.map_or(Ok(()), Err)
     }
-
 }
 
 /// The open reader of `source`, opened now if it is not yet, marked as used.
-fn reader<'r>(open: &'r mut Vec<OpenSource>, source: usize, pool: &MediaPool) -> io::Result<&'r mut WavReader> {
-        let pos = match open.iter().position(|s| s.index == source) {
-            Some(pos) => pos,
-            None => {
-                let prepared = pool
-                    .prepared(source)
-                    .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "the source is offline"))?;
-                let reader = WavReader::open(&prepared.file, prepared.info.clone()).map_err(io::Error::other)?;
-                open.push(OpenSource {
-                    index: source,
-                    reader,
-                    used: false,
-                });
-                open.len() - 1
-            }
-        };
-        let s = &mut open[pos];
-        s.used = true;
-        Ok(&mut s.reader)
+fn reader<'r>(
+    open: &'r mut Vec<OpenSource>,
+    source: usize,
+    pool: &MediaPool,
+) -> io::Result<&'r mut WavReader> {
+    let pos = match open.iter().position(|s| s.index == source) {
+        Some(pos) => pos,
+        None => {
+            let prepared = pool
+                .prepared(source)
+                .ok_or_else(|| io::Error::new(io::ErrorKind::NotFound, "the source is offline"))?;
+            let reader =
+                WavReader::open(&prepared.file, prepared.info.clone()).map_err(io::Error::other)?;
+            open.push(OpenSource {
+                index: source,
+                reader,
+                used: false,
+            });
+            open.len() - 1
+        }
+    };
+    let s = &mut open[pos];
+    s.used = true;
+    Ok(&mut s.reader)
 }
 
 impl TrackReader {
     /// Read `n` samples of `clip` from clip-relative `rel` into the scratch buffers.
-    fn read_clip(&mut self, clip: &ClipPlan, source: usize, pool: &MediaPool, rel: u64, n: usize, channels: usize) -> io::Result<()> {
+    fn read_clip(
+        &mut self,
+        clip: &ClipPlan,
+        source: usize,
+        pool: &MediaPool,
+        rel: u64,
+        n: usize,
+        channels: usize,
+    ) -> io::Result<()> {
         let Some(fill) = clip.looped else {
             let reader = reader(&mut self.open, source, pool)?;
             let [a, b] = &mut self.scratch;
             let mut out: [&mut [f32]; 2] = [&mut a[..n], &mut b[..n]];
-            return reader.read(clip.source_offset + rel, n, &clip.channels[..channels], &mut out[..channels]);
+            return reader.read(
+                clip.source_offset + rel,
+                n,
+                &clip.channels[..channels],
+                &mut out[..channels],
+            );
         };
         // Room-tone fill: repeats of the looped span every `period` samples,
         // each overlapping the next by `crossfade` samples.
@@ -119,19 +143,30 @@ impl TrackReader {
             {
                 let [a, b] = &mut self.scratch;
                 let mut out: [&mut [f32]; 2] = [&mut a[done..done + run], &mut b[done..done + run]];
-                reader.read(clip.source_offset + i, run, &clip.channels[..channels], &mut out[..channels])?;
+                reader.read(
+                    clip.source_offset + i,
+                    run,
+                    &clip.channels[..channels],
+                    &mut out[..channels],
+                )?;
             }
             if joining {
                 // The tail of the previous repeat fades out under this one's head.
                 let [a, b] = &mut self.join;
                 let mut tail: [&mut [f32]; 2] = [&mut a[..run], &mut b[..run]];
-                reader.read(clip.source_offset + period + i, run, &clip.channels[..channels], &mut tail[..channels])?;
+                reader.read(
+                    clip.source_offset + period + i,
+                    run,
+                    &clip.channels[..channels],
+                    &mut tail[..channels],
+                )?;
                 for c in 0..channels {
                     for k in 0..run {
                         let x = i + k as u64;
                         let head = fade_in_at(FadeShape::EqualPower, x, fill.crossfade);
                         let tail_gain = fade_out_at(FadeShape::EqualPower, x, fill.crossfade);
-                        self.scratch[c][done + k] = self.scratch[c][done + k] * head + self.join[c][k] * tail_gain;
+                        self.scratch[c][done + k] =
+                            self.scratch[c][done + k] * head + self.join[c][k] * tail_gain;
                     }
                 }
             }

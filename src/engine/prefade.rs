@@ -3,7 +3,7 @@
 //! timeline is cut into blocks.
 
 use super::plan::{ClipPlan, DipPlan};
-use crate::dsp::fade::{fade_in_at, fade_out_at, fade_in_gain};
+use crate::dsp::fade::{fade_in_at, fade_in_gain, fade_out_at};
 use crate::model::FadeShape;
 
 /// Gain of a dip at clip-relative sample `i`: unity outside its ramps,
@@ -48,7 +48,9 @@ impl ClipPlan {
         let out_start = self.length - self.fade_out.length;
         start >= self.fade_in.length
             && (end <= out_start || self.fade_out.length == 0)
-            && self.dips.iter().all(|d| end <= d.start.saturating_sub(d.ramp) || start >= d.end.saturating_add(d.ramp))
+            && self.dips.iter().all(|d| {
+                end <= d.start.saturating_sub(d.ramp) || start >= d.end.saturating_add(d.ramp)
+            })
     }
 
     /// Multiply `samples`, which start at clip-relative sample `start`, by the prefade gain.
@@ -81,9 +83,20 @@ mod tests {
             position: 0,
             length: 1000,
             gain: 0.5,
-            fade_in: FadePlan { length: 100, shape: FadeShape::Linear },
-            fade_out: FadePlan { length: 200, shape: FadeShape::EqualPower },
-            dips: vec![DipPlan { start: 400, end: 500, gain: 0.25, ramp: 50 }],
+            fade_in: FadePlan {
+                length: 100,
+                shape: FadeShape::Linear,
+            },
+            fade_out: FadePlan {
+                length: 200,
+                shape: FadeShape::EqualPower,
+            },
+            dips: vec![DipPlan {
+                start: 400,
+                end: 500,
+                gain: 0.25,
+                ramp: 50,
+            }],
             looped: None,
         }
     }

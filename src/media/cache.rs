@@ -38,7 +38,11 @@ impl MediaCache {
     /// `$DUBSTAGE_CACHE_DIR`, else `$XDG_CACHE_HOME/dubstage/media`, else
     /// `~/.cache/dubstage/media`, else a folder under the system temp dir.
     pub fn from_env() -> MediaCache {
-        let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+        let env = |k: &str| {
+            std::env::var_os(k)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        };
         let dir = env("DUBSTAGE_CACHE_DIR")
             .or_else(|| env("XDG_CACHE_HOME").map(|d| d.join("dubstage").join("media")))
             .or_else(|| env("HOME").map(|d| d.join(".cache").join("dubstage").join("media")))
@@ -95,10 +99,17 @@ impl MediaCache {
             .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
             .map_or(0, |d| d.as_nanos());
         let canonical = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        let key = fnv1a(format!("{}\0{}\0{mtime}\0{rate}", canonical.display(), meta.len()).as_bytes());
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let key =
+            fnv1a(format!("{}\0{}\0{mtime}\0{rate}", canonical.display(), meta.len()).as_bytes());
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let cached = self.dir.join(format!("{stem}-{key:016x}-{rate}.wav"));
-        let ext = path.extension().map(|e| e.to_string_lossy().to_uppercase()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_uppercase())
+            .unwrap_or_default();
         if let Ok(Ok(info)) = wav::probe(&cached) {
             if info.declared_frames.is_none() && info.sample_rate == rate {
                 return Ok(Prepared {
@@ -112,7 +123,13 @@ impl MediaCache {
         self.convert(path, &cached, rate, &ext)
     }
 
-    fn convert(&self, path: &Path, cached: &Path, rate: u32, ext: &str) -> Result<Prepared, MediaError> {
+    fn convert(
+        &self,
+        path: &Path,
+        cached: &Path,
+        rate: u32,
+        ext: &str,
+    ) -> Result<Prepared, MediaError> {
         let cache_err = |source: std::io::Error| MediaError::Io {
             path: cached.to_path_buf(),
             source,
@@ -128,9 +145,18 @@ impl MediaCache {
                 Some(w) => w,
                 None => {
                     if source_rate != rate {
-                        resampler = Some(Resampler::new(source_rate, rate, planes.len()).map_err(std::io::Error::other)?);
+                        resampler = Some(
+                            Resampler::new(source_rate, rate, planes.len())
+                                .map_err(std::io::Error::other)?,
+                        );
                     }
-                    writer.insert(WavWriter::create(&partial, planes.len(), rate, OutputFormat::Float32, None)?)
+                    writer.insert(WavWriter::create(
+                        &partial,
+                        planes.len(),
+                        rate,
+                        OutputFormat::Float32,
+                        None,
+                    )?)
                 }
             };
             match resampler.as_mut() {
@@ -146,7 +172,8 @@ impl MediaCache {
             why: "no audio could be decoded".into(),
         })?;
         if let Some(r) = resampler {
-            r.finish(&mut |p| writer.write_planar(p, p[0].len())).map_err(cache_err)?;
+            r.finish(&mut |p| writer.write_planar(p, p[0].len()))
+                .map_err(cache_err)?;
         }
         writer.finish().map_err(cache_err)?;
         fs::rename(&partial, cached).map_err(cache_err)?;
@@ -157,7 +184,10 @@ impl MediaCache {
         let conversion = if decoded.sample_rate == rate {
             format!("decoded from {ext}")
         } else {
-            format!("decoded from {ext}, {} Hz converted to {rate} Hz", decoded.sample_rate)
+            format!(
+                "decoded from {ext}, {} Hz converted to {rate} Hz",
+                decoded.sample_rate
+            )
         };
         Ok(Prepared {
             file: cached.to_path_buf(),
@@ -170,5 +200,7 @@ impl MediaCache {
 
 /// FNV-1a: a small hash that stays the same from build to build.
 fn fnv1a(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }

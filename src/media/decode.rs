@@ -101,13 +101,17 @@ pub fn decode(
     loop {
         let packet = match stream.format.next_packet() {
             Ok(packet) => packet,
-            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(SymphoniaError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                break
+            }
             Err(SymphoniaError::ResetRequired) => {
                 stream.decoder.reset();
                 continue;
             }
             Err(e) => {
-                warnings.push(format!("{name}: reading stopped after {frames} frames: {e}"));
+                warnings.push(format!(
+                    "{name}: reading stopped after {frames} frames: {e}"
+                ));
                 break;
             }
         };
@@ -143,22 +147,31 @@ pub fn decode(
                 skipped += 1;
                 consecutive += 1;
                 if consecutive >= MAX_CONSECUTIVE_ERRORS {
-                    warnings.push(format!("{name}: gave up after {consecutive} damaged packets in a row ({why})"));
+                    warnings.push(format!(
+                        "{name}: gave up after {consecutive} damaged packets in a row ({why})"
+                    ));
                     break;
                 }
             }
             Err(SymphoniaError::IoError(e)) => {
-                warnings.push(format!("{name}: the file ends inside a packet after {frames} frames ({e})"));
+                warnings.push(format!(
+                    "{name}: the file ends inside a packet after {frames} frames ({e})"
+                ));
                 break;
             }
             Err(e) => {
-                warnings.push(format!("{name}: decoding stopped after {frames} frames: {e}"));
+                warnings.push(format!(
+                    "{name}: decoding stopped after {frames} frames: {e}"
+                ));
                 break;
             }
         }
     }
     if skipped > 0 {
-        warnings.insert(0, format!("{name}: skipped {skipped} damaged packet(s); those moments are missing"));
+        warnings.insert(
+            0,
+            format!("{name}: skipped {skipped} damaged packet(s); those moments are missing"),
+        );
     }
     if frames == 0 {
         return Err(MediaError::Damaged {

@@ -19,7 +19,10 @@ use std::path::PathBuf;
 #[derive(Debug)]
 pub enum MediaError {
     /// The file is missing or unreadable.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The file is not in a format or codec dubstage reads.
     Unsupported { path: PathBuf, why: String },
     /// The file is damaged beyond use.

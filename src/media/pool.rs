@@ -32,7 +32,12 @@ pub struct MediaPool {
 impl MediaPool {
     /// Prepare every source of `session`; relative paths are taken from
     /// `session_dir`. `progress` hears each source id as work on it begins.
-    pub fn open(session: &Session, session_dir: &Path, cache: &MediaCache, mut progress: impl FnMut(&str)) -> MediaPool {
+    pub fn open(
+        session: &Session,
+        session_dir: &Path,
+        cache: &MediaCache,
+        mut progress: impl FnMut(&str),
+    ) -> MediaPool {
         let entries = session
             .sources
             .iter()
@@ -75,11 +80,13 @@ impl MediaPool {
 
     /// Warnings from preparing the sources (damaged files decoded in part).
     pub fn warnings(&self) -> impl Iterator<Item = &str> {
-        self.entries.iter().flat_map(|e| match &e.state {
-            SourceState::Online(p) => p.warnings.as_slice(),
-            SourceState::Offline(_) => &[],
-        })
-        .map(String::as_str)
+        self.entries
+            .iter()
+            .flat_map(|e| match &e.state {
+                SourceState::Online(p) => p.warnings.as_slice(),
+                SourceState::Offline(_) => &[],
+            })
+            .map(String::as_str)
     }
 
     /// Every offline source in one report, or `None` when all are online.
@@ -88,7 +95,10 @@ impl MediaPool {
         if offline.is_empty() {
             return None;
         }
-        let mut text = format!("{} source(s) offline; their clips play as silence:", offline.len());
+        let mut text = format!(
+            "{} source(s) offline; their clips play as silence:",
+            offline.len()
+        );
         for (entry, why) in offline {
             let clips = session
                 .tracks
@@ -97,7 +107,11 @@ impl MediaPool {
                 .filter(|(_, c)| c.source == entry.id)
                 .map(|(t, c)| format!("{}/{}", t.name, c.display_name()))
                 .collect::<Vec<_>>();
-            text.push_str(&format!("\n  {} ({}): {why}", entry.id, entry.path.display()));
+            text.push_str(&format!(
+                "\n  {} ({}): {why}",
+                entry.id,
+                entry.path.display()
+            ));
             if !clips.is_empty() {
                 text.push_str(&format!("\n    clips: {}", clips.join(", ")));
             }

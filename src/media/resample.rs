@@ -45,7 +45,11 @@ impl Resampler {
     }
 
     /// Feed one packet (one slice per channel).
-    pub fn push(&mut self, planes: &[&[f32]], sink: &mut impl FnMut(&[&[f32]]) -> std::io::Result<()>) -> std::io::Result<()> {
+    pub fn push(
+        &mut self,
+        planes: &[&[f32]],
+        sink: &mut impl FnMut(&[&[f32]]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let frames = planes.first().map_or(0, |p| p.len());
         self.frames_in += frames as u64;
         let mut done = 0;
@@ -64,7 +68,10 @@ impl Resampler {
     }
 
     /// Flush what is left; the output then has exactly `output_length` frames.
-    pub fn finish(mut self, sink: &mut impl FnMut(&[&[f32]]) -> std::io::Result<()>) -> std::io::Result<()> {
+    pub fn finish(
+        mut self,
+        sink: &mut impl FnMut(&[&[f32]]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let total = self.output_length(self.frames_in);
         while self.frames_out < total {
             let want = self.inner.input_frames_next();
@@ -76,7 +83,11 @@ impl Resampler {
         Ok(())
     }
 
-    fn step(&mut self, limit: Option<u64>, sink: &mut impl FnMut(&[&[f32]]) -> std::io::Result<()>) -> std::io::Result<()> {
+    fn step(
+        &mut self,
+        limit: Option<u64>,
+        sink: &mut impl FnMut(&[&[f32]]) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         let (_, produced) = self
             .inner
             .process_into_buffer(&self.input, &mut self.output, None)

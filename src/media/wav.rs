@@ -124,7 +124,9 @@ pub fn probe(path: &Path) -> Result<Result<WavInfo, NotDirect>, MediaError> {
             }
             b"fmt " => {
                 if size32 < 16 {
-                    return Err(damaged(format!("the fmt chunk is {size32} bytes, fewer than 16")));
+                    return Err(damaged(format!(
+                        "the fmt chunk is {size32} bytes, fewer than 16"
+                    )));
                 }
                 let mut b = vec![0u8; size32.min(64) as usize];
                 file.read_exact_at(&mut b, body).map_err(io_err)?;
@@ -143,7 +145,8 @@ pub fn probe(path: &Path) -> Result<Result<WavInfo, NotDirect>, MediaError> {
                     return Err(damaged("the audio data comes before the fmt chunk".into()));
                 };
                 let declared = if rf64 && size32 == u32::MAX {
-                    ds64_data_size.ok_or_else(|| damaged("an RF64 file without a ds64 chunk".into()))?
+                    ds64_data_size
+                        .ok_or_else(|| damaged("an RF64 file without a ds64 chunk".into()))?
                 } else if size32 == 0 || size32 == u32::MAX {
                     // Written by a recorder that never went back to fill in the size.
                     file_len - body
@@ -179,7 +182,9 @@ fn parse_fmt(b: &[u8]) -> Result<(SampleFormat, usize, u32, usize), NotDirect> {
     let bits = u16_at(b, 14);
     if tag == WAVE_FORMAT_EXTENSIBLE {
         if b.len() < 26 {
-            return Err(NotDirect::Encoding("a short WAVE_FORMAT_EXTENSIBLE header".into()));
+            return Err(NotDirect::Encoding(
+                "a short WAVE_FORMAT_EXTENSIBLE header".into(),
+            ));
         }
         // The sub-format GUID starts with the plain format tag.
         tag = u16_at(b, 24);
@@ -191,7 +196,11 @@ fn parse_fmt(b: &[u8]) -> Result<(SampleFormat, usize, u32, usize), NotDirect> {
         (WAVE_FORMAT_PCM, 32) => SampleFormat::I32,
         (WAVE_FORMAT_IEEE_FLOAT, 32) => SampleFormat::F32,
         (WAVE_FORMAT_IEEE_FLOAT, 64) => SampleFormat::F64,
-        _ => return Err(NotDirect::Encoding(format!("format tag {tag:#06x} with {bits} bits"))),
+        _ => {
+            return Err(NotDirect::Encoding(format!(
+                "format tag {tag:#06x} with {bits} bits"
+            )))
+        }
     };
     if channels == 0 || sample_rate == 0 || block_align != channels * format.bytes() {
         return Err(NotDirect::Encoding(format!(
@@ -234,7 +243,13 @@ impl WavReader {
 
     /// Fill `out[c][..len]` with channel `channels[c]` from frame `start` on.
     /// Frames past the end of the file are silence.
-    pub fn read(&mut self, start: u64, len: usize, channels: &[usize], out: &mut [&mut [f32]]) -> io::Result<()> {
+    pub fn read(
+        &mut self,
+        start: u64,
+        len: usize,
+        channels: &[usize],
+        out: &mut [&mut [f32]],
+    ) -> io::Result<()> {
         let available = self.info.frames.saturating_sub(start).min(len as u64) as usize;
         for o in out.iter_mut() {
             o[available..len].fill(0.0);
@@ -245,22 +260,29 @@ impl WavReader {
         let width = self.info.format.bytes();
         let block = width * self.info.channels;
         let need = available * block;
-        if self.bytes.len() < need {
-            self.bytes.resize(need, 0);
+        // One block of padding lets every channel be cut into whole frames.
+        if self.bytes.len() < need + block {
+            self.bytes.resize(need + block, 0);
         }
         let offset = self.info.data_offset + start * block as u64;
         self.file.read_exact_at(&mut self.bytes[..need], offset)?;
         for (o, &channel) in out.iter_mut().zip(channels) {
-            let channel = channel.min(self.info.channels - 1);
-            convert(self.info.format, &self.bytes[channel * width..need], block, &mut o[..available]);
+            let at = channel.min(self.info.channels - 1) * width;
+            convert(
+                self.info.format,
+                &self.bytes[at..at + need],
+                block,
+                &mut o[..available],
+            );
         }
         Ok(())
     }
 }
 
-/// Convert every `stride`-th sample of `bytes` to f32, one per output slot.
+/// Convert the first sample of each `stride`-byte frame of `bytes` to f32,
+/// one per output slot.
 fn convert(format: SampleFormat, bytes: &[u8], stride: usize, out: &mut [f32]) {
-    let frames = bytes.chunks(stride);
+    let frames = bytes.chunks_exact(stride);
     match format {
         SampleFormat::U8 => {
             for (o, b) in out.iter_mut().zip(frames) {
@@ -280,7 +302,8 @@ fn convert(format: SampleFormat, bytes: &[u8], stride: usize, out: &mut [f32]) {
         }
         SampleFormat::I32 => {
             for (o, b) in out.iter_mut().zip(frames) {
-                *o = (i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64 * (1.0 / 2_147_483_648.0)) as f32;
+                *o = (i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64 * (1.0 / 2_147_483_648.0))
+                    as f32;
             }
         }
         SampleFormat::F32 => {

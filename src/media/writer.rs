@@ -25,6 +25,15 @@ impl OutputFormat {
     }
 }
 
+/// A sample as 24-bit integer: rounded to nearest (halves away from zero),
+/// clipped to the 24-bit range. Truncating after adding a signed half is
+/// what `round` does, without a library call on baseline x86-64.
+fn to_i24(s: f32) -> i32 {
+    let v = s * 8_388_608.0;
+    let r = (v + 0.5f32.copysign(v)) as i32; // `as` saturates; NaN becomes 0
+    r.clamp(-8_388_608, 8_388_607)
+}
+
 const RIFF_LIMIT: u64 = u32::MAX as u64 - 1024;
 const BEXT_SIZE: usize = 602;
 
@@ -84,7 +93,9 @@ impl WavWriter {
             let mask: u32 = if channels == 6 { 0x3F } else { 0 };
             fmt.extend_from_slice(&mask.to_le_bytes());
             fmt.extend_from_slice(&tag.to_le_bytes());
-            fmt.extend_from_slice(&[0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]);
+            fmt.extend_from_slice(&[
+                0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71,
+            ]);
         }
         put(&mut out, b"fmt ")?;
         put(&mut out, &(fmt.len() as u32).to_le_bytes())?;
@@ -141,7 +152,7 @@ impl WavWriter {
                 }
                 OutputFormat::Int24 => {
                     for (o, s) in out.zip(&samples[..frames]) {
-                        let v = (s * 8_388_608.0).round().clamp(-8_388_608.0, 8_388_607.0) as i32;
+                        let v = to_i24(*s);
                         o[..3].copy_from_slice(&v.to_le_bytes()[..3]);
                     }
                 }
@@ -186,8 +197,30 @@ impl WavWriter {
             put(self.data_size_at, &u32::MAX.to_le_bytes())?;
         }
         if let Some(fact_at) = self.fact_at {
-            put(fact_at + 8, &(self.frames.min(u32::MAX as u64) as u32).to_le_bytes())?;
+            put(
+                fact_at + 8,
+                &(self.frames.min(u32::MAX as u64) as u32).to_le_bytes(),
+            )?;
         }
         file.sync_all()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_i24;
+
+    #[test]
+    fn rounding_to_24_bits_matches_round_and_clips() {
+        for i in -100_000..100_000 {
+            let s = i as f32 * 0.000_013_7;
+            let want = (s * 8_388_608.0).round().clamp(-8_388_608.0, 8_388_607.0) as i32;
+            assert_eq!(to_i24(s), want, "{s}");
+        }
+        assert_eq!(to_i24(1.5), 8_388_607);
+        assert_eq!(to_i24(-1.0), -8_388_608);
+        assert_eq!(to_i24(f32::NAN), 0);
+        assert_eq!(to_i24(0.5 / 8_388_608.0), 1);
+        assert_eq!(to_i24(-0.5 / 8_388_608.0), -1);
     }
 }

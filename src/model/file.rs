@@ -19,11 +19,21 @@ use super::validate::{self, Problem, Severity};
 #[derive(Debug)]
 pub enum SessionError {
     /// The file could not be read or written.
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     /// The text is not a session: bad RON syntax, a missing or mistyped field.
-    Syntax { path: PathBuf, position: Position, message: String },
+    Syntax {
+        path: PathBuf,
+        position: Position,
+        message: String,
+    },
     /// The session parsed but has errors (every one is listed).
-    Invalid { path: PathBuf, problems: Vec<LocatedProblem> },
+    Invalid {
+        path: PathBuf,
+        problems: Vec<LocatedProblem>,
+    },
 }
 
 /// A problem and where it is in the file.
@@ -49,7 +59,12 @@ impl LocatedProblem {
                 self.problem.path,
                 self.problem.message
             ),
-            None => format!("{}: {kind}: {}: {}", path.display(), self.problem.path, self.problem.message),
+            None => format!(
+                "{}: {kind}: {}: {}",
+                path.display(),
+                self.problem.path,
+                self.problem.message
+            ),
         }
     }
 }
@@ -58,11 +73,24 @@ impl fmt::Display for SessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SessionError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            SessionError::Syntax { path, position, message } => {
-                write!(f, "{}:{}:{}: error: {message}", path.display(), position.line, position.column)
+            SessionError::Syntax {
+                path,
+                position,
+                message,
+            } => {
+                write!(
+                    f,
+                    "{}:{}:{}: error: {message}",
+                    path.display(),
+                    position.line,
+                    position.column
+                )
             }
             SessionError::Invalid { path, problems } => {
-                let errors = problems.iter().filter(|p| p.problem.severity == Severity::Error).count();
+                let errors = problems
+                    .iter()
+                    .filter(|p| p.problem.severity == Severity::Error)
+                    .count();
                 writeln!(f, "{}: {errors} error(s) in the session:", path.display())?;
                 for (i, p) in problems.iter().enumerate() {
                     if i > 0 {
@@ -102,14 +130,17 @@ impl Loaded {
 
 /// Parse session text; `path` is used only in messages.
 pub fn parse(text: &str, path: &Path) -> Result<Loaded, SessionError> {
-    let session: Session = ron::Options::default().from_str(text).map_err(|e| SessionError::Syntax {
-        path: path.to_path_buf(),
-        position: Position {
-            line: e.position.line,
-            column: e.position.col,
-        },
-        message: e.code.to_string(),
-    })?;
+    let session: Session =
+        ron::Options::default()
+            .from_str(text)
+            .map_err(|e| SessionError::Syntax {
+                path: path.to_path_buf(),
+                position: Position {
+                    line: e.position.line,
+                    column: e.position.col,
+                },
+                message: e.code.to_string(),
+            })?;
     let problems = validate::check(&session);
     let locations = Locations::scan(text);
     let located: Vec<LocatedProblem> = problems
@@ -119,7 +150,10 @@ pub fn parse(text: &str, path: &Path) -> Result<Loaded, SessionError> {
             problem,
         })
         .collect();
-    if located.iter().any(|p| p.problem.severity == Severity::Error) {
+    if located
+        .iter()
+        .any(|p| p.problem.severity == Severity::Error)
+    {
         return Err(SessionError::Invalid {
             path: path.to_path_buf(),
             problems: located,
@@ -152,7 +186,10 @@ pub fn to_text(session: &Session) -> String {
         // Serializing plain data to a String cannot fail; keep a readable trace if it ever does.
         format!("// dubstage could not serialize this session: {e}\n")
     });
-    format!("// dubstage session (format {}). Positions and lengths are in samples.\n{body}\n", session.format_version)
+    format!(
+        "// dubstage session (format {}). Positions and lengths are in samples.\n{body}\n",
+        session.format_version
+    )
 }
 
 /// Save `session` to `path` atomically, keeping the previous file as `.bak`.
@@ -166,7 +203,10 @@ pub fn backup_path(path: &Path) -> PathBuf {
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(suffix);
     path.with_file_name(name)
 }

@@ -146,7 +146,9 @@ impl Scanner {
         self.found.entry(path.clone()).or_insert(start);
         match self.peek()? {
             '"' => self.string(),
-            'r' if matches!(self.chars.get(self.at + 1), Some('"') | Some('#')) => self.raw_string(),
+            'r' if matches!(self.chars.get(self.at + 1), Some('"') | Some('#')) => {
+                self.raw_string()
+            }
             '\'' => {
                 self.bump();
                 while let Some(c) = self.bump() {
@@ -242,7 +244,12 @@ impl Scanner {
     }
 
     /// Elements separated by commas up to `close`.
-    fn sequence(&mut self, close: char, path_of: impl Fn(usize) -> String, depth: usize) -> Option<()> {
+    fn sequence(
+        &mut self,
+        close: char,
+        path_of: impl Fn(usize) -> String,
+        depth: usize,
+    ) -> Option<()> {
         let mut index = 0;
         loop {
             self.skip();
@@ -349,18 +356,57 @@ mod tests {
     #[test]
     fn finds_nested_fields() {
         let loc = Locations::scan(TEXT);
-        assert_eq!(loc.find("format_version"), Some(Position { line: 3, column: 21 }));
-        assert_eq!(loc.find("tracks[0].name"), Some(Position { line: 5, column: 15 }));
-        assert_eq!(loc.find("tracks[0].clips[1].source"), Some(Position { line: 7, column: 35 }));
-        assert_eq!(loc.find("tracks[0].clips[1].position"), Some(Position { line: 7, column: 53 }));
-        assert_eq!(loc.find("map.k[1]"), Some(Position { line: 10, column: 18 }));
+        assert_eq!(
+            loc.find("format_version"),
+            Some(Position {
+                line: 3,
+                column: 21
+            })
+        );
+        assert_eq!(
+            loc.find("tracks[0].name"),
+            Some(Position {
+                line: 5,
+                column: 15
+            })
+        );
+        assert_eq!(
+            loc.find("tracks[0].clips[1].source"),
+            Some(Position {
+                line: 7,
+                column: 35
+            })
+        );
+        assert_eq!(
+            loc.find("tracks[0].clips[1].position"),
+            Some(Position {
+                line: 7,
+                column: 53
+            })
+        );
+        assert_eq!(
+            loc.find("map.k[1]"),
+            Some(Position {
+                line: 10,
+                column: 18
+            })
+        );
     }
 
     #[test]
     fn falls_back_to_the_enclosing_value() {
         let loc = Locations::scan(TEXT);
-        assert_eq!(loc.find("tracks[0].clips[1].gain_db"), loc.find("tracks[0].clips[1]"));
-        assert_eq!(loc.find("tracks[0].clips[1]"), Some(Position { line: 7, column: 26 }));
+        assert_eq!(
+            loc.find("tracks[0].clips[1].gain_db"),
+            loc.find("tracks[0].clips[1]")
+        );
+        assert_eq!(
+            loc.find("tracks[0].clips[1]"),
+            Some(Position {
+                line: 7,
+                column: 26
+            })
+        );
     }
 
     #[test]

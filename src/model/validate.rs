@@ -52,20 +52,28 @@ impl Checker {
         if !db.is_finite() {
             self.error(path, format!("{db} is not a level in dB"));
         } else if db > MAX_GAIN_DB {
-            self.error(path, format!("{db} dB is above the +{MAX_GAIN_DB} dB maximum"));
+            self.error(
+                path,
+                format!("{db} dB is above the +{MAX_GAIN_DB} dB maximum"),
+            );
         }
     }
 
     fn pan(&mut self, path: String, pan: f32) {
         if !(-1.0..=1.0).contains(&pan) {
-            self.error(path, format!("pan {pan} is outside -1.0 (left) .. 1.0 (right)"));
+            self.error(
+                path,
+                format!("pan {pan} is outside -1.0 (left) .. 1.0 (right)"),
+            );
         }
     }
 }
 
 /// Every problem in `session`, errors and warnings, in file order.
 pub fn check(session: &Session) -> Vec<Problem> {
-    let mut c = Checker { problems: Vec::new() };
+    let mut c = Checker {
+        problems: Vec::new(),
+    };
     if session.format_version != FORMAT_VERSION {
         c.error(
             "format_version",
@@ -78,7 +86,10 @@ pub fn check(session: &Session) -> Vec<Problem> {
     if !(8_000..=384_000).contains(&session.sample_rate) {
         c.error(
             "sample_rate",
-            format!("{} Hz is not a sample rate between 8000 and 384000", session.sample_rate),
+            format!(
+                "{} Hz is not a sample rate between 8000 and 384000",
+                session.sample_rate
+            ),
         );
     }
     if let Err(e) = Timecode::parse(&session.timecode.start, session.timecode.rate) {
@@ -90,7 +101,10 @@ pub fn check(session: &Session) -> Vec<Problem> {
         if source.id.is_empty() {
             c.error(format!("sources[{i}].id"), "a source needs an id");
         } else if !ids.insert(source.id.as_str()) {
-            c.error(format!("sources[{i}].id"), format!("source id \"{}\" is used twice", source.id));
+            c.error(
+                format!("sources[{i}].id"),
+                format!("source id \"{}\" is used twice", source.id),
+            );
         }
         if source.path.as_os_str().is_empty() {
             c.error(format!("sources[{i}].path"), "a source needs a path");
@@ -100,7 +114,10 @@ pub fn check(session: &Session) -> Vec<Problem> {
     let mut bus_names = HashSet::new();
     for (i, bus) in session.buses.iter().enumerate() {
         if !bus_names.insert(bus.name.as_str()) {
-            c.error(format!("buses[{i}].name"), format!("bus name \"{}\" is used twice", bus.name));
+            c.error(
+                format!("buses[{i}].name"),
+                format!("bus name \"{}\" is used twice", bus.name),
+            );
         }
         check_output(&mut c, session, format!("buses[{i}].output"), &bus.output);
         c.gain(format!("buses[{i}].fader_db"), bus.fader_db);
@@ -111,7 +128,10 @@ pub fn check(session: &Session) -> Vec<Problem> {
     for (t, track) in session.tracks.iter().enumerate() {
         let at = format!("tracks[{t}]");
         if !track_names.insert(track.name.as_str()) {
-            c.warning(format!("{at}.name"), format!("track name \"{}\" is used twice", track.name));
+            c.warning(
+                format!("{at}.name"),
+                format!("track name \"{}\" is used twice", track.name),
+            );
         }
         check_output(&mut c, session, format!("{at}.output"), &track.output);
         c.gain(format!("{at}.fader_db"), track.fader_db);
@@ -123,7 +143,10 @@ pub fn check(session: &Session) -> Vec<Problem> {
     }
 
     for kind in super::session::StemKind::ALL {
-        c.gain(format!("stems.{}.fader_db", kind.name()), session.stems.strip(kind).fader_db);
+        c.gain(
+            format!("stems.{}.fader_db", kind.name()),
+            session.stems.strip(kind).fader_db,
+        );
     }
     c.gain("printmaster.fader_db".into(), session.printmaster.fader_db);
     c.problems
@@ -144,7 +167,9 @@ fn check_bus_loops(c: &mut Checker, session: &Session) {
         seen[start] = true;
         let mut output = &bus.output;
         while let Output::Bus(name) = output {
-            let Some(next) = session.bus_index(name) else { break };
+            let Some(next) = session.bus_index(name) else {
+                break;
+            };
             if next == start {
                 c.error(
                     format!("buses[{start}].output"),
@@ -163,12 +188,20 @@ fn check_bus_loops(c: &mut Checker, session: &Session) {
 
 fn check_clip(c: &mut Checker, session: &Session, at: &str, clip: &Clip) {
     if session.source(&clip.source).is_none() {
-        c.error(format!("{at}.source"), format!("there is no source with id \"{}\"", clip.source));
+        c.error(
+            format!("{at}.source"),
+            format!("there is no source with id \"{}\"", clip.source),
+        );
     }
     if clip.length == 0 {
-        c.error(format!("{at}.length"), "a clip must be at least one sample long");
+        c.error(
+            format!("{at}.length"),
+            "a clip must be at least one sample long",
+        );
     }
-    if clip.position.checked_add(clip.length).is_none() || clip.source_offset.checked_add(clip.length).is_none() {
+    if clip.position.checked_add(clip.length).is_none()
+        || clip.source_offset.checked_add(clip.length).is_none()
+    {
         c.error(format!("{at}.length"), "the clip runs past the end of time");
     }
     c.gain(format!("{at}.gain_db"), clip.gain_db);
@@ -185,23 +218,38 @@ fn check_clip(c: &mut Checker, session: &Session, at: &str, clip: &Clip) {
     for (d, dip) in clip.dips.iter().enumerate() {
         let path = format!("{at}.dips[{d}]");
         if dip.start >= dip.end {
-            c.error(format!("{path}.end"), format!("the dip ends ({}) before it starts ({})", dip.end, dip.start));
+            c.error(
+                format!("{path}.end"),
+                format!(
+                    "the dip ends ({}) before it starts ({})",
+                    dip.end, dip.start
+                ),
+            );
         } else if dip.end > clip.length {
             c.error(
                 format!("{path}.end"),
-                format!("the dip ends at {} but the clip is {} samples long", dip.end, clip.length),
+                format!(
+                    "the dip ends at {} but the clip is {} samples long",
+                    dip.end, clip.length
+                ),
             );
         }
         if !dip.depth_db.is_finite() || dip.depth_db > 0.0 {
             c.error(
                 format!("{path}.depth_db"),
-                format!("a dip's depth is a reduction in dB, 0 or below, not {}", dip.depth_db),
+                format!(
+                    "a dip's depth is a reduction in dB, 0 or below, not {}",
+                    dip.depth_db
+                ),
             );
         }
     }
     if let Some(fill) = &clip.looped {
         if fill.length == 0 {
-            c.error(format!("{at}.loop.length"), "the looped span must be at least one sample long");
+            c.error(
+                format!("{at}.loop.length"),
+                "the looped span must be at least one sample long",
+            );
         } else if fill.crossfade.saturating_mul(2) >= fill.length {
             c.error(
                 format!("{at}.loop.crossfade"),

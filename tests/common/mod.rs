@@ -14,7 +14,9 @@ use dubstage::model::timecode::FrameRate;
 use dubstage::model::{Clip, Fade, Output, Session, Source, StemKind, Track, TrackFormat};
 
 pub fn media_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("media")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("media")
 }
 
 /// A deterministic noise-like test signal in -0.25..0.25, different per seed,
@@ -131,7 +133,11 @@ pub fn pool(session: &Session, dir: &Path) -> MediaPool {
 }
 
 /// Bounce as 32-bit float into `dir/out-<block>` and read every output back.
-pub fn bounce_f32(session: &Session, dir: &Path, block: usize) -> (BounceReport, Vec<Vec<Vec<f32>>>) {
+pub fn bounce_f32(
+    session: &Session,
+    dir: &Path,
+    block: usize,
+) -> (BounceReport, Vec<Vec<Vec<f32>>>) {
     let pool = pool(session, dir);
     let mut options = BounceOptions::new(dir.join(format!("out-{block}")));
     options.format = OutputFormat::Float32;
