@@ -6,6 +6,7 @@
 //! printmaster to files), and [`demo`] (the synthesized demo scene).
 
 pub mod bounce;
+pub mod cli;
 pub mod demo;
 pub mod dsp;
 pub mod engine;

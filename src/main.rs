@@ -14,8 +14,7 @@ use dubstage::media::writer::OutputFormat;
 use dubstage::model::file;
 use dubstage::model::timecode::parse_range;
 
-mod cli;
-use cli::{Cli, Command, SampleFormatArg};
+use dubstage::cli::{Cli, Command, SampleFormatArg};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

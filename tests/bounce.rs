@@ -1,5 +1,8 @@
 //! Offline bounce: the engine measured on the files it writes.
 
+// Several arrays are compared index by index.
+#![allow(clippy::needless_range_loop)]
+
 mod common;
 
 use common::*;
@@ -50,7 +53,7 @@ fn a_clip_at_unity_with_no_fades_nulls_against_its_source() {
 fn a_mono_clip_panned_centre_sits_3_db_down_in_each_side() {
     let dir = tempfile::tempdir().unwrap();
     let sig = signal(10_000, 3);
-    write_wav24(&dir.path().join("m.wav"), RATE, &[sig.clone()]);
+    write_wav24(&dir.path().join("m.wav"), RATE, std::slice::from_ref(&sig));
     let mut s = session();
     s.sources.push(source("m", "m.wav"));
     s.tracks.push(track(
@@ -264,7 +267,11 @@ fn an_equal_power_crossfade_of_uncorrelated_material_has_no_level_bump() {
 fn room_tone_fill_loops_with_crossfaded_joins() {
     let dir = tempfile::tempdir().unwrap();
     let tone = signal(20_000, 7);
-    write_wav24(&dir.path().join("rt.wav"), RATE, &[tone.clone()]);
+    write_wav24(
+        &dir.path().join("rt.wav"),
+        RATE,
+        std::slice::from_ref(&tone),
+    );
     let mut s = session();
     s.sources.push(source("rt", "rt.wav"));
     let mut c = clip("rt", 0, 40_000);
@@ -341,7 +348,7 @@ fn twenty_four_bit_output_is_the_float_mix_rounded() {
 fn a_bounce_refuses_to_overwrite_a_source_and_leaves_it_alone() {
     let dir = tempfile::tempdir().unwrap();
     let sig = signal(1000, 5);
-    write_wav24(&dir.path().join("PM.wav"), RATE, &[sig.clone()]);
+    write_wav24(&dir.path().join("PM.wav"), RATE, std::slice::from_ref(&sig));
     let before = std::fs::read(dir.path().join("PM.wav")).unwrap();
     let mut s = session();
     s.sources.push(source("pm", "PM.wav"));

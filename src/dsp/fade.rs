@@ -10,7 +10,12 @@ const EXP_K: f32 = 6.907_755; // ln(1000)
 
 /// Gain of a rising fade of `shape` at `x` (clamped to `0..=1`).
 pub fn fade_in_gain(shape: FadeShape, x: f32) -> f32 {
-    let x = x.clamp(0.0, 1.0);
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
     match shape {
         FadeShape::Linear => x,
         FadeShape::EqualPower => (x * std::f32::consts::FRAC_PI_2).sin(),

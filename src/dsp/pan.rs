@@ -33,7 +33,7 @@ mod tests {
         let [l, r] = mono_to_stereo(0.0);
         assert!((l * l + r * r - 1.0).abs() < 1e-6);
         assert!((20.0 * l.log10() + 3.0103).abs() < 1e-3);
-        assert_eq!(mono_to_stereo(-1.0)[1].abs() < 1e-7, true);
+        assert!(mono_to_stereo(-1.0)[1].abs() < 1e-7);
         assert!((mono_to_stereo(1.0)[1] - 1.0).abs() < 1e-7);
         for i in -10..=10 {
             let [l, r] = mono_to_stereo(i as f32 / 10.0);

@@ -67,10 +67,14 @@ impl TrackReader {
                 failure.get_or_insert(e);
                 continue;
             }
-            for c in 0..track.channels {
-                let samples = &mut self.scratch[c][..n];
+            for (o, scratch) in out
+                .iter_mut()
+                .zip(self.scratch.iter_mut())
+                .take(track.channels)
+            {
+                let samples = &mut scratch[..n];
                 clip.apply(rel, samples);
-                for (o, s) in out[c][at..at + n].iter_mut().zip(samples.iter()) {
+                for (o, s) in o[at..at + n].iter_mut().zip(samples.iter()) {
                     *o += *s;
                 }
             }

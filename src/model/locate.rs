@@ -143,8 +143,9 @@ impl Scanner {
         }
         self.skip();
         let start = self.position();
+        let first = self.peek()?;
         self.found.entry(path.clone()).or_insert(start);
-        match self.peek()? {
+        match first {
             '"' => self.string(),
             'r' if matches!(self.chars.get(self.at + 1), Some('"') | Some('#')) => {
                 self.raw_string()
@@ -367,7 +368,7 @@ mod tests {
             loc.find("tracks[0].name"),
             Some(Position {
                 line: 5,
-                column: 15
+                column: 16
             })
         );
         assert_eq!(
@@ -381,14 +382,14 @@ mod tests {
             loc.find("tracks[0].clips[1].position"),
             Some(Position {
                 line: 7,
-                column: 53
+                column: 50
             })
         );
         assert_eq!(
             loc.find("map.k[1]"),
             Some(Position {
                 line: 10,
-                column: 18
+                column: 21
             })
         );
     }

@@ -1,0 +1,207 @@
+//! The command line end to end: the real binary on real files.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use clap::CommandFactory;
+use common::*;
+
+fn dubstage(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dubstage"))
+        .args(args)
+        .current_dir(cwd)
+        .env("DUBSTAGE_CACHE_DIR", cwd.join("cache"))
+        .output()
+        .expect("run dubstage")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn the_demo_writes_its_scene_and_bounces() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dubstage(&["demo", "scene"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let session = dir.path().join("scene").join("demo.ron");
+    assert!(session.exists());
+
+    let out = dubstage(&["check", "scene/demo.ron"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("anna"), "{}", text(&out.stdout));
+
+    let out = dubstage(
+        &[
+            "bounce",
+            "scene/demo.ron",
+            "-o",
+            "stems",
+            "--range",
+            "01:00:00:00..01:00:05:00",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary = text(&out.stdout);
+    assert!(
+        summary.contains("01:00:00:00") && summary.contains("PM"),
+        "{summary}"
+    );
+    for name in ["DX", "MX", "FX", "ME", "PM"] {
+        let (spec, samples) = read_wav(&dir.path().join("stems").join(format!("{name}.wav")));
+        assert_eq!(
+            (spec.channels, spec.sample_rate, spec.bits_per_sample),
+            (2, 48_000, 24)
+        );
+        assert_eq!(
+            samples[0].len(),
+            5 * 48_000,
+            "{name}: 5 s at 25 fps timecode"
+        );
+    }
+    assert!(dir.path().join("stems").join("summary.txt").exists());
+
+    // Writing the demo again keeps the (possibly edited) session file.
+    std::fs::write(
+        &session,
+        std::fs::read_to_string(&session)
+            .unwrap()
+            .replace("Reel", "Edited reel"),
+    )
+    .unwrap();
+    let out = dubstage(&["demo", "scene"], dir.path());
+    assert!(out.status.success());
+    assert!(std::fs::read_to_string(&session)
+        .unwrap()
+        .contains("Edited reel"));
+}
+
+#[test]
+fn a_broken_session_is_reported_at_its_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.ron"),
+        "(\n    format_version: 1,\n    sample_rate: 48000,\n    timecode: (rate: \"25\"),\n    tracks: [(name: \"A\", output: Stem(DX), clips: [(source: \"x\", position: 0, length: 10)])],\n)\n",
+    )
+    .unwrap();
+    for args in [
+        &["check", "bad.ron"][..],
+        &["bounce", "bad.ron", "-o", "out"][..],
+    ] {
+        let out = dubstage(args, dir.path());
+        assert_eq!(out.status.code(), Some(1));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("bad.ron:5:") && err.contains("tracks[0].clips[0].source"),
+            "{err}"
+        );
+        assert!(
+            !dir.path().join("out").exists(),
+            "nothing is written for a broken session"
+        );
+    }
+}
+
+#[test]
+fn missing_media_are_listed_and_the_bounce_still_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    write_wav24(&dir.path().join("here.wav"), 48_000, &[signal(4800, 1)]);
+    std::fs::write(
+        dir.path().join("s.ron"),
+        r#"(format_version: 1, sample_rate: 48000, timecode: (rate: "24"),
+            sources: [(id: "gone", path: "lost/boom.wav"), (id: "here", path: "here.wav"), (id: "gone2", path: "lost/lav.wav")],
+            tracks: [(name: "A", output: Stem(DX), clips: [
+                (source: "gone", position: 0, length: 4800),
+                (source: "here", position: 0, length: 4800),
+                (source: "gone2", position: 0, length: 4800)])])"#,
+    )
+    .unwrap();
+    let out = dubstage(&["bounce", "s.ron", "-o", "out"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("2 source(s) offline") && err.contains("boom.wav") && err.contains("lav.wav"),
+        "{err}"
+    );
+    let check = dubstage(&["check", "s.ron"], dir.path());
+    assert_eq!(check.status.code(), Some(1));
+    assert!(text(&check.stdout).contains("OFFLINE"));
+}
+
+#[test]
+fn bad_arguments_are_refused_with_status_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dubstage(&["bounce", "x.ron"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let out = dubstage(
+        &["bounce", "x.ron", "-o", "o", "--format", "mp3"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_bad_range_names_the_option() {
+    let dir = tempfile::tempdir().unwrap();
+    write_wav24(&dir.path().join("a.wav"), 48_000, &[signal(4800, 1)]);
+    std::fs::write(
+        dir.path().join("s.ron"),
+        r#"(format_version: 1, sample_rate: 48000, timecode: (rate: "24"), sources: [(id: "a", path: "a.wav")],
+            tracks: [(name: "A", output: Stem(DX), clips: [(source: "a", position: 0, length: 4800)])])"#,
+    )
+    .unwrap();
+    let out = dubstage(
+        &[
+            "bounce",
+            "s.ron",
+            "-o",
+            "out",
+            "--range",
+            "01:00:02:00..01:00:01:00",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--range"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+/// The man page documents every subcommand and option the program has.
+#[test]
+fn the_man_page_keeps_up_with_the_command_line() {
+    let man = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("man")
+            .join("dubstage.1"),
+    )
+    .unwrap();
+    let cli = dubstage::cli::Cli::command();
+    for sub in cli.get_subcommands() {
+        let name = sub.get_name();
+        assert!(
+            man.contains(&format!(".B {name} ")) || man.contains(&format!(".B {name}\n")),
+            "COMMANDS lacks {name}"
+        );
+        assert!(
+            man.contains(&format!(".B dubstage {name}")),
+            "SYNOPSIS lacks {name}"
+        );
+        for arg in sub.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                let roff = format!("\\-\\-{}", long.replace('-', "\\-"));
+                assert!(man.contains(&roff), "OPTIONS lacks --{long} of {name}");
+            }
+        }
+    }
+}
