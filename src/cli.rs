@@ -32,6 +32,24 @@ pub enum Command {
         #[arg(long, default_value_t = 4096, value_parser = clap::value_parser!(u32).range(1..=1_048_576))]
         block: u32,
     },
+    /// Play a session through JACK (or the silent clock when no server answers)
+    /// without the console, until the end of the session or range, or Ctrl-C.
+    Play {
+        /// The session file (.ron).
+        session: PathBuf,
+        /// Only this span: START..END, in the same forms as bounce's --range.
+        #[arg(short, long, value_name = "START..END")]
+        range: Option<String>,
+        /// Loop the range (or the whole session) until interrupted.
+        #[arg(short = 'l', long = "loop")]
+        looped: bool,
+        /// Play on the built-in clock even when a JACK server is running.
+        #[arg(long)]
+        no_jack: bool,
+        /// The JACK client name.
+        #[arg(long, default_value = "dubstage", value_name = "NAME")]
+        name: String,
+    },
     /// Check a session: its syntax and fields, and whether every source can be read.
     Check {
         /// The session file (.ron).

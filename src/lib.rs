@@ -5,6 +5,7 @@
 //! session rate), [`engine`] (Plan and process), [`bounce`] (stems and
 //! printmaster to files), and [`demo`] (the synthesized demo scene).
 
+pub mod audio;
 pub mod bounce;
 pub mod cli;
 pub mod demo;

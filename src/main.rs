@@ -16,6 +16,8 @@ use dubstage::model::timecode::parse_range;
 
 use dubstage::cli::{Cli, Command, SampleFormatArg};
 
+mod play;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -26,6 +28,13 @@ fn main() -> ExitCode {
             format,
             block,
         } => run_bounce(&session, &output, range.as_deref(), format, block as usize),
+        Command::Play {
+            session,
+            range,
+            looped,
+            no_jack,
+            name,
+        } => play::run(&session, range.as_deref(), looped, no_jack, &name),
         Command::Check { session } => run_check(&session),
         Command::Demo { dir } => run_demo(&dir),
     };
@@ -39,7 +48,7 @@ fn main() -> ExitCode {
 }
 
 /// Load the session and its media, printing warnings and offline sources.
-fn open(path: &Path) -> Result<(file::Loaded, MediaPool), String> {
+pub(crate) fn open(path: &Path) -> Result<(file::Loaded, MediaPool), String> {
     let loaded = file::load(path).map_err(|e| e.to_string())?;
     for w in loaded.warning_lines() {
         eprintln!("{w}");

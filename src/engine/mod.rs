@@ -2,8 +2,12 @@
 //! their prefades ([`playlist`]), and one block mixed by [`process::process`].
 //! [`offline`] runs it as fast as possible for bounces.
 
+pub mod butler;
+pub mod feed;
+pub mod msg;
 pub mod offline;
 pub mod plan;
 pub mod playlist;
 pub mod prefade;
 pub mod process;
+pub mod realtime;

@@ -3,31 +3,24 @@
 //! butler's rings. A bounce therefore equals what is heard.
 
 use std::io;
+use std::sync::Arc;
 
 use super::plan::Plan;
-use super::playlist::TrackReader;
+use super::playlist::SessionReader;
 use super::process::process;
 use crate::media::pool::MediaPool;
 
 /// Renders a Plan block by block, as fast as the disk and CPU allow.
 pub struct OfflineRenderer<'a> {
     plan: Plan,
-    readers: Vec<TrackReader>,
+    reader: SessionReader,
     pool: &'a MediaPool,
 }
 
 impl<'a> OfflineRenderer<'a> {
     pub fn new(plan: Plan, pool: &'a MediaPool) -> OfflineRenderer<'a> {
-        let readers = plan
-            .tracks
-            .iter()
-            .map(|_| TrackReader::new(plan.max_block))
-            .collect();
-        OfflineRenderer {
-            plan,
-            readers,
-            pool,
-        }
+        let reader = SessionReader::new(plan.playlists.len(), plan.max_block);
+        OfflineRenderer { plan, reader, pool }
     }
 
     pub fn plan(&self) -> &Plan {
@@ -38,22 +31,15 @@ impl<'a> OfflineRenderer<'a> {
     /// into the plan's output buffers.
     pub fn render(&mut self, start: u64, frames: usize) -> io::Result<()> {
         let frames = frames.min(self.plan.max_block);
-        let mut failure = None;
-        for ((track, reader), input) in self
-            .plan
-            .tracks
-            .iter()
-            .zip(self.readers.iter_mut())
-            .zip(self.plan.track_inputs.iter_mut())
-        {
-            if let Err(e) = reader.read(track, self.pool, start, frames, input) {
-                failure.get_or_insert(io::Error::new(
-                    e.kind(),
-                    format!("track \"{}\": {e}", track.name),
-                ));
-            }
-        }
+        let playlists = Arc::clone(&self.plan.playlists);
+        let result = self.reader.read(
+            &playlists,
+            self.pool,
+            start,
+            frames,
+            &mut self.plan.track_inputs,
+        );
         process(&mut self.plan, frames);
-        failure.map_or(Ok(()), Err)
+        result
     }
 }

@@ -3,6 +3,8 @@
 //! process function runs a Plan without allocating; a structural edit
 //! compiles a new one.
 
+use std::sync::Arc;
+
 use crate::dsp::{gain::db_to_gain, pan};
 use crate::media::pool::MediaPool;
 use crate::model::{Clip, FadeShape, LoopFill, Output, Session, StemKind, TrackFormat};
@@ -53,16 +55,50 @@ impl ClipPlan {
     }
 }
 
-/// A track compiled: clips in timeline order and its strip's matrix.
+/// What the butler reads for one track: its clips in timeline order.
 #[derive(Debug, Clone)]
-pub struct TrackPlan {
+pub struct Playlist {
     pub name: String,
     pub channels: usize,
     pub clips: Vec<ClipPlan>,
-    /// Gain from each track channel to each output channel (fader and pan).
-    pub matrix: [[f32; 2]; 2],
+}
+
+/// A track's strip compiled: format, fader, pan, mute and solo, and the
+/// matrix they make from each track channel to each output channel.
+#[derive(Debug, Clone)]
+pub struct TrackPlan {
+    pub name: String,
+    pub format: TrackFormat,
+    pub channels: usize,
+    pub fader_db: f32,
+    pub pan: f32,
     pub mute: bool,
+    pub solo: bool,
     pub dest: Dest,
+    /// Target gains, track channel by output channel, with mute and solo applied.
+    pub matrix: [[f32; 2]; 2],
+    /// The gains in effect now; they glide to `matrix` over [`GAIN_RAMP`] samples.
+    pub live: [[f32; 2]; 2],
+    /// Samples left in the glide.
+    pub ramp_left: u32,
+}
+
+/// Samples over which a live fader, pan, mute or solo change glides (10 ms at 48 kHz).
+pub const GAIN_RAMP: u32 = 480;
+
+impl TrackPlan {
+    /// Recompute the target matrix after a change; `soloing` says whether any track is soloed.
+    pub fn retarget(&mut self, soloing: bool) {
+        let audible = !self.mute && (self.solo || !soloing);
+        self.matrix = if audible {
+            track_matrix(self.format, self.fader_db, self.pan)
+        } else {
+            [[0.0; 2]; 2]
+        };
+        if self.matrix != self.live {
+            self.ramp_left = GAIN_RAMP;
+        }
+    }
 }
 
 /// A bus compiled.
@@ -88,6 +124,8 @@ pub struct Plan {
     /// Linear gain of each stem (0 when muted), in [`StemKind`] order.
     pub stem_gains: [f32; 3],
     pub printmaster_gain: f32,
+    /// What the butler reads; shared with it, never dropped on the realtime thread.
+    pub playlists: Arc<Vec<Playlist>>,
     /// One buffer per track channel, filled before each process call.
     pub track_inputs: Vec<Vec<Vec<f32>>>,
     pub bus_buffers: Vec<Vec<Vec<f32>>>,
@@ -153,7 +191,7 @@ fn compile_clip(clip: &Clip, format: TrackFormat, pool: &MediaPool) -> ClipPlan 
 }
 
 /// The gains from a track's channels to the stereo outputs.
-fn track_matrix(format: TrackFormat, fader_db: f32, pan_position: f32) -> [[f32; 2]; 2] {
+pub fn track_matrix(format: TrackFormat, fader_db: f32, pan_position: f32) -> [[f32; 2]; 2] {
     let g = db_to_gain(fader_db);
     match format {
         TrackFormat::Mono => {
@@ -190,7 +228,7 @@ impl Plan {
     pub fn compile(session: &Session, pool: &MediaPool, max_block: usize) -> Plan {
         let channels = session.stems.layout.channels();
         let buffer = || vec![vec![0.0f32; max_block]; channels];
-        let tracks: Vec<TrackPlan> = session
+        let playlists: Vec<Playlist> = session
             .tracks
             .iter()
             .map(|t| {
@@ -200,14 +238,34 @@ impl Plan {
                     .map(|c| compile_clip(c, t.format, pool))
                     .collect();
                 clips.sort_by_key(|c| c.position);
-                TrackPlan {
+                Playlist {
                     name: t.name.clone(),
                     channels: t.format.channels(),
                     clips,
-                    matrix: track_matrix(t.format, t.fader_db, t.pan),
-                    mute: t.mute,
-                    dest: dest(session, &t.output),
                 }
+            })
+            .collect();
+        let tracks: Vec<TrackPlan> = session
+            .tracks
+            .iter()
+            .map(|t| {
+                let mut track = TrackPlan {
+                    name: t.name.clone(),
+                    format: t.format,
+                    channels: t.format.channels(),
+                    fader_db: t.fader_db,
+                    pan: t.pan,
+                    mute: t.mute,
+                    solo: false,
+                    dest: dest(session, &t.output),
+                    matrix: [[0.0; 2]; 2],
+                    live: [[0.0; 2]; 2],
+                    ramp_left: 0,
+                };
+                track.retarget(false);
+                track.live = track.matrix;
+                track.ramp_left = 0;
+                track
             })
             .collect();
         let buses: Vec<BusPlan> = session
@@ -243,6 +301,7 @@ impl Plan {
             stem_gains,
             printmaster_gain: db_to_gain(session.printmaster.fader_db),
             stem_buffers: [buffer(), buffer(), buffer()],
+            playlists: Arc::new(playlists),
             me_buffer: buffer(),
             printmaster_buffer: buffer(),
             end: session.end(),

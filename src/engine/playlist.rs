@@ -5,7 +5,7 @@
 
 use std::io;
 
-use super::plan::{ClipPlan, TrackPlan};
+use super::plan::{ClipPlan, Playlist};
 use crate::dsp::fade::{fade_in_at, fade_out_at};
 use crate::media::pool::MediaPool;
 use crate::media::wav::WavReader;
@@ -41,7 +41,7 @@ impl TrackReader {
     /// error is returned after the rest of the block is done.
     pub fn read(
         &mut self,
-        track: &TrackPlan,
+        track: &Playlist,
         pool: &MediaPool,
         start: u64,
         len: usize,
@@ -177,5 +177,41 @@ impl TrackReader {
             done += run;
         }
         Ok(())
+    }
+}
+
+/// Reads every track of a session: one [`TrackReader`] per playlist.
+pub struct SessionReader {
+    readers: Vec<TrackReader>,
+}
+
+impl SessionReader {
+    pub fn new(tracks: usize, max_block: usize) -> SessionReader {
+        SessionReader {
+            readers: (0..tracks).map(|_| TrackReader::new(max_block)).collect(),
+        }
+    }
+
+    /// Fill `outs[t][c][..len]` for every track `t` from timeline sample
+    /// `start` on. Every track is read even when one fails; the first
+    /// failure is returned, naming its track.
+    pub fn read(
+        &mut self,
+        playlists: &[Playlist],
+        pool: &MediaPool,
+        start: u64,
+        len: usize,
+        outs: &mut [Vec<Vec<f32>>],
+    ) -> io::Result<()> {
+        let mut failure = None;
+        for ((playlist, reader), out) in playlists.iter().zip(&mut self.readers).zip(outs) {
+            if let Err(e) = reader.read(playlist, pool, start, len, out) {
+                failure.get_or_insert(io::Error::new(
+                    e.kind(),
+                    format!("track \"{}\": {e}", playlist.name),
+                ));
+            }
+        }
+        failure.map_or(Ok(()), Err)
     }
 }

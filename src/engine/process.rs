@@ -28,8 +28,9 @@ pub fn process(plan: &mut Plan, frames: usize) {
         bus_order,
         ..
     } = plan;
-    for (track, input) in tracks.iter().zip(track_inputs.iter()) {
-        if track.mute {
+    for (track, input) in tracks.iter_mut().zip(track_inputs.iter()) {
+        let glide = (track.ramp_left as usize).min(n);
+        if glide == 0 && track.live == [[0.0; 2]; 2] {
             continue;
         }
         let dest = match track.dest {
@@ -38,7 +39,34 @@ pub fn process(plan: &mut Plan, frames: usize) {
         };
         for (c, samples) in input.iter().enumerate().take(track.channels) {
             for (o, out) in dest.iter_mut().enumerate() {
-                mix_into(&mut out[..n], &samples[..n], track.matrix[c][o]);
+                let (from, to) = (track.live[c][o], track.matrix[c][o]);
+                if glide > 0 {
+                    // A live change glides linearly to its target, sample by sample.
+                    let step = (to - from) / track.ramp_left as f32;
+                    let mut g = from;
+                    for (x, y) in out[..glide].iter_mut().zip(&samples[..glide]) {
+                        g += step;
+                        *x += *y * g;
+                    }
+                }
+                mix_into(&mut out[glide..n], &samples[glide..n], to);
+            }
+        }
+        if glide > 0 {
+            if glide == track.ramp_left as usize {
+                track.live = track.matrix;
+                track.ramp_left = 0;
+            } else {
+                let fraction = glide as f32 / track.ramp_left as f32;
+                for (live, target) in track
+                    .live
+                    .iter_mut()
+                    .flatten()
+                    .zip(track.matrix.iter().flatten())
+                {
+                    *live += (*target - *live) * fraction;
+                }
+                track.ramp_left -= glide as u32;
             }
         }
     }

@@ -42,6 +42,26 @@ pub struct Session {
     /// Named points on the timeline.
     #[serde(default)]
     pub markers: Vec<Marker>,
+    /// How the session plays through the audio server.
+    #[serde(default)]
+    pub audio: AudioSettings,
+}
+
+/// Playback settings kept with the session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct AudioSettings {
+    /// Where each of dubstage's JACK ports ("PM_L", "monitor_R"...) was
+    /// connected, restored when the session plays. Empty: the monitor
+    /// pair goes to the first two system playback ports.
+    #[serde(default)]
+    pub connections: std::collections::BTreeMap<String, Vec<String>>,
+    /// When the transport stops, go back to where play started.
+    #[serde(default)]
+    pub return_to_start: bool,
+    /// Start, stop and locate with the JACK transport.
+    #[serde(default)]
+    pub follow_jack_transport: bool,
 }
 
 /// Timecode rate and start.
@@ -388,6 +408,7 @@ impl Session {
             stems: Stems::default(),
             printmaster: Printmaster::default(),
             markers: Vec::new(),
+            audio: AudioSettings::default(),
         }
     }
 

@@ -1,0 +1,203 @@
+//! The JACK backend: a client named `dubstage` (or as asked) with an output
+//! port for every stem channel, the M&E and the printmaster, and a monitor
+//! pair connected to the system's playback ports. Its process callback runs
+//! [`Realtime::run`] and copies the result to the ports; nothing else.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Arc;
+
+use jack::{AudioOut, Client, ClientOptions, ClientStatus, Control, Frames, Port, ProcessScope};
+
+use crate::engine::realtime::{output_names, Realtime};
+
+/// What the notification thread tells the rest of the program.
+#[derive(Debug, Default)]
+pub struct JackState {
+    pub xruns: AtomicU32,
+    pub sample_rate: AtomicU32,
+    pub buffer_size: AtomicU32,
+    /// The server shut down or threw the client out.
+    pub gone: AtomicBool,
+}
+
+struct Notifications {
+    state: Arc<JackState>,
+}
+
+impl jack::NotificationHandler for Notifications {
+    unsafe fn shutdown(&mut self, _status: ClientStatus, _reason: &str) {
+        self.state.gone.store(true, Ordering::Release);
+    }
+
+    fn sample_rate(&mut self, _: &Client, rate: Frames) -> Control {
+        self.state.sample_rate.store(rate, Ordering::Release);
+        Control::Continue
+    }
+
+    fn xrun(&mut self, _: &Client) -> Control {
+        self.state.xruns.fetch_add(1, Ordering::AcqRel);
+        Control::Continue
+    }
+}
+
+struct Process {
+    rt: Realtime,
+    ports: Vec<Port<AudioOut>>,
+    state: Arc<JackState>,
+}
+
+impl jack::ProcessHandler for Process {
+    fn process(&mut self, client: &Client, scope: &ProcessScope) -> Control {
+        let frames = scope.n_frames() as usize;
+        if self.rt.follow_jack_transport {
+            if let Ok(position) = client.transport().query() {
+                let rolling = position.state == jack::TransportState::Rolling;
+                self.rt
+                    .follow_jack(rolling, position.pos.frame() as u64, frames);
+            }
+        }
+        let rate = self.state.sample_rate.load(Ordering::Acquire);
+        let xruns = self.state.xruns.load(Ordering::Acquire);
+        let block = self.rt.max_block();
+        let mut at = 0;
+        while at < frames {
+            let n = (frames - at).min(block);
+            self.rt.run(n, rate, xruns);
+            for (port, buffer) in self.ports.iter_mut().zip(self.rt.outputs()) {
+                port.as_mut_slice(scope)[at..at + n].copy_from_slice(&buffer[..n]);
+            }
+            at += n;
+        }
+        Control::Continue
+    }
+
+    fn buffer_size(&mut self, _: &Client, size: Frames) -> Control {
+        self.state.buffer_size.store(size, Ordering::Release);
+        Control::Continue
+    }
+}
+
+/// A running JACK client.
+pub struct JackBackend {
+    client: jack::AsyncClient<Notifications, Process>,
+    pub state: Arc<JackState>,
+    pub name: String,
+}
+
+/// Why JACK could not be used.
+pub type JackError = String;
+
+impl JackBackend {
+    /// Open a client called `name` (never starting a server), register the
+    /// ports of `channel_names`, and start `rt` in its process callback.
+    /// `connections` maps our port names (e.g. "PM_L") to the ports they
+    /// should feed; without an entry, the monitor pair goes to the first two
+    /// system playback ports.
+    pub fn start(
+        name: &str,
+        rt: Realtime,
+        channel_names: &[&str],
+        connections: &BTreeMap<String, Vec<String>>,
+    ) -> Result<JackBackend, JackError> {
+        if let Err(e) = jack::jack_sys::library() {
+            return Err(format!("the JACK library is not installed ({e})"));
+        }
+        // libjack's own chatter ("Cannot connect to server socket...") would
+        // land on the console; our message says what matters.
+        jack::set_logger(jack::LoggerType::None);
+        let (client, _status) = Client::new(name, ClientOptions::NO_START_SERVER)
+            .map_err(|_| "no JACK server is running".to_string())?;
+        let state = Arc::new(JackState::default());
+        state
+            .sample_rate
+            .store(client.sample_rate(), Ordering::Release);
+        state
+            .buffer_size
+            .store(client.buffer_size(), Ordering::Release);
+        let names = output_names(channel_names);
+        let mut ports = Vec::with_capacity(names.len());
+        for port in &names {
+            ports.push(
+                client
+                    .register_port(port, AudioOut::default())
+                    .map_err(|e| format!("cannot register JACK port {port}: {e}"))?,
+            );
+        }
+        let full_name = client.name().to_string();
+        let process = Process {
+            rt,
+            ports,
+            state: Arc::clone(&state),
+        };
+        let notifications = Notifications {
+            state: Arc::clone(&state),
+        };
+        let client = client
+            .activate_async(notifications, process)
+            .map_err(|e| format!("cannot start the JACK client: {e}"))?;
+        let backend = JackBackend {
+            client,
+            state,
+            name: full_name,
+        };
+        backend.connect(connections);
+        Ok(backend)
+    }
+
+    /// Restore saved connections, or send the monitor pair to the speakers.
+    fn connect(&self, connections: &BTreeMap<String, Vec<String>>) {
+        let client = self.client.as_client();
+        if connections.is_empty() {
+            let playback = client.ports(Some("system:playback_"), None, jack::PortFlags::IS_INPUT);
+            for (ours, theirs) in ["monitor_L", "monitor_R"].iter().zip(playback.iter()) {
+                let _ = client.connect_ports_by_name(&format!("{}:{ours}", self.name), theirs);
+            }
+            return;
+        }
+        for (ours, destinations) in connections {
+            for theirs in destinations {
+                let _ = client.connect_ports_by_name(&format!("{}:{ours}", self.name), theirs);
+            }
+        }
+    }
+
+    /// Where each of our ports is connected now, for saving in the session.
+    pub fn connections(&self) -> BTreeMap<String, Vec<String>> {
+        let client = self.client.as_client();
+        let mut map = BTreeMap::new();
+        for port in client.ports(
+            Some(&format!("^{}:", regex_escape(&self.name))),
+            None,
+            jack::PortFlags::IS_OUTPUT,
+        ) {
+            if let Some(p) = client.port_by_name(&port) {
+                let theirs = p.get_connections();
+                if !theirs.is_empty() {
+                    let ours = port
+                        .split_once(':')
+                        .map_or(port.as_str(), |(_, p)| p)
+                        .to_string();
+                    map.insert(ours, theirs);
+                }
+            }
+        }
+        map
+    }
+
+    pub fn is_gone(&self) -> bool {
+        self.state.gone.load(Ordering::Acquire)
+    }
+}
+
+/// JACK matches port names with regular expressions; escape ours.
+fn regex_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}

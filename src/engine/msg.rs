@@ -1,0 +1,119 @@
+//! The messages between the UI and the realtime thread. Both directions go
+//! through lock-free rings of these small values; a new Plan travels boxed
+//! and comes back boxed, so the realtime thread never allocates or frees.
+
+use super::realtime::LivePlan;
+
+/// A strip whose levels are metered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MeterId {
+    Track(u16),
+    Bus(u16),
+    /// DX, MX or FX, by `StemKind::index`.
+    Stem(u8),
+    /// Music and effects.
+    Me,
+    /// The printmaster.
+    Printmaster,
+}
+
+/// Most channels a metered strip has.
+pub const METER_CHANNELS: usize = 6;
+
+/// What the UI asks of the realtime thread.
+#[derive(Debug)]
+pub enum ToEngine {
+    Play,
+    Stop,
+    /// Move the playhead to a timeline sample.
+    Locate(u64),
+    /// Loop `start..end` while rolling, or stop looping.
+    Loop(Option<(u64, u64)>),
+    /// Stop by itself on reaching this sample (`None`: roll on).
+    StopAt(Option<u64>),
+    /// Return to where play started when the transport stops.
+    ReturnToStart(bool),
+    /// Follow the JACK transport's start, stop and locate.
+    FollowJackTransport(bool),
+    TrackFader {
+        track: u16,
+        db: f32,
+    },
+    TrackPan {
+        track: u16,
+        pan: f32,
+    },
+    TrackMute {
+        track: u16,
+        mute: bool,
+    },
+    TrackSolo {
+        track: u16,
+        solo: bool,
+    },
+    BusFader {
+        bus: u16,
+        db: f32,
+    },
+    BusMute {
+        bus: u16,
+        mute: bool,
+    },
+    StemFader {
+        stem: u8,
+        db: f32,
+    },
+    StemMute {
+        stem: u8,
+        mute: bool,
+    },
+    PrintmasterFader {
+        db: f32,
+    },
+    /// A structural edit: swap in this Plan (with the feeds the butler has
+    /// been given for it) at the next block, carrying on from the playhead.
+    NewPlan {
+        plan: Box<LivePlan>,
+    },
+}
+
+/// The transport's state, as the UI shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportState {
+    Stopped,
+    /// Waiting for the butler to fill the track feeds at a new position.
+    Locating,
+    Rolling,
+}
+
+/// What the realtime thread tells the UI.
+#[derive(Debug)]
+pub enum FromEngine {
+    /// Where the playhead is, sent with every round of meters and on every change.
+    Transport {
+        position: u64,
+        state: TransportState,
+        looping: bool,
+    },
+    /// Peak and RMS since the last report, per channel, post-fader.
+    Meter {
+        id: MeterId,
+        channels: u8,
+        peak: [f32; METER_CHANNELS],
+        rms: [f32; METER_CHANNELS],
+    },
+    /// Totals since the engine started.
+    Counters {
+        xruns: u32,
+        /// Blocks in which a track feed ran dry and played silence.
+        underruns: u32,
+        /// Messages dropped because the ring to the UI was full.
+        dropped: u32,
+        /// Share of the block period spent in process (0..1, smoothed).
+        dsp_load: f32,
+    },
+    /// The audio server's sample rate differs from the session's: output is muted.
+    RateMismatch { server: u32, session: u32 },
+    /// A Plan the realtime thread let go of; drop it here.
+    Retired(Box<LivePlan>),
+}
