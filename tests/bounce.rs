@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use dubstage::bounce::{self, BounceError, BounceOptions};
-use dubstage::model::{Bus, Dip, Fade, FadeShape, LoopFill, Output, StemKind, TrackFormat};
+use dubstage::model::{Dip, Fade, FadeShape, LoopFill, StemKind, TrackFormat};
 
 const RATE: u32 = 48_000;
 
@@ -68,78 +68,6 @@ fn a_mono_clip_panned_centre_sits_3_db_down_in_each_side() {
         let want = x * std::f32::consts::FRAC_1_SQRT_2;
         assert!((dx[0][i] - want).abs() < 1e-7 && (dx[1][i] - want).abs() < 1e-7);
     }
-}
-
-/// A session with dialog, music and effects over buses, fades, dips, a
-/// crossfade and a room-tone loop: everything the engine does at once.
-fn busy_session(dir: &std::path::Path) -> dubstage::model::Session {
-    for (k, name) in ["a", "b", "c", "d"].iter().enumerate() {
-        write_wav24(
-            &dir.join(format!("{name}.wav")),
-            RATE,
-            &[signal(60_000, k as u32 + 10), signal(60_000, k as u32 + 20)],
-        );
-    }
-    let mut s = session();
-    for name in ["a", "b", "c", "d"] {
-        s.sources.push(source(name, &format!("{name}.wav")));
-    }
-    s.buses.push(Bus {
-        name: "Production".into(),
-        output: Output::Stem(StemKind::DX),
-        fader_db: -2.0,
-        mute: false,
-    });
-    let mut first = clip("a", 0, 30_000);
-    first.gain_db = -3.0;
-    first.fade_in = Fade {
-        length: 1234,
-        shape: FadeShape::SCurve,
-    };
-    first.fade_out = Fade {
-        length: 5000,
-        shape: FadeShape::EqualPower,
-    };
-    first.dips.push(Dip {
-        start: 10_000,
-        end: 12_000,
-        depth_db: -6.0,
-        ramp: 480,
-    });
-    let mut second = clip("b", 25_000, 30_000);
-    second.fade_in = Fade {
-        length: 5000,
-        shape: FadeShape::EqualPower,
-    };
-    second.fade_out = Fade {
-        length: 777,
-        shape: FadeShape::Exponential,
-    };
-    let mut dx = track("Anna", TrackFormat::Mono, StemKind::DX, vec![first, second]);
-    dx.output = Output::Bus("Production".into());
-    dx.pan = -0.3;
-    let mut tone = clip("d", 2000, 50_000);
-    tone.looped = Some(LoopFill {
-        length: 9000,
-        crossfade: 1500,
-    });
-    tone.fade_out = Fade {
-        length: 2000,
-        shape: FadeShape::Logarithmic,
-    };
-    let mut room = track("Room", TrackFormat::Mono, StemKind::FX, vec![tone]);
-    room.fader_db = -12.0;
-    let mut music = track(
-        "Score",
-        TrackFormat::Stereo,
-        StemKind::MX,
-        vec![clip("c", 3000, 40_000)],
-    );
-    music.fader_db = -4.5;
-    music.pan = 0.2;
-    s.tracks = vec![dx, room, music];
-    s.stems.fx.fader_db = 1.5;
-    s
 }
 
 #[test]

@@ -80,7 +80,8 @@ impl jack::ProcessHandler for Process {
 
 /// A running JACK client.
 pub struct JackBackend {
-    client: jack::AsyncClient<Notifications, Process>,
+    /// `None` only while being dropped.
+    client: Option<jack::AsyncClient<Notifications, Process>>,
     pub state: Arc<JackState>,
     pub name: String,
 }
@@ -137,7 +138,7 @@ impl JackBackend {
             .activate_async(notifications, process)
             .map_err(|e| format!("cannot start the JACK client: {e}"))?;
         let backend = JackBackend {
-            client,
+            client: Some(client),
             state,
             name: full_name,
         };
@@ -145,9 +146,13 @@ impl JackBackend {
         Ok(backend)
     }
 
+    fn client(&self) -> Option<&Client> {
+        self.client.as_ref().map(|c| c.as_client())
+    }
+
     /// Restore saved connections, or send the monitor pair to the speakers.
     fn connect(&self, connections: &BTreeMap<String, Vec<String>>) {
-        let client = self.client.as_client();
+        let Some(client) = self.client() else { return };
         if connections.is_empty() {
             let playback = client.ports(Some("system:playback_"), None, jack::PortFlags::IS_INPUT);
             for (ours, theirs) in ["monitor_L", "monitor_R"].iter().zip(playback.iter()) {
@@ -164,8 +169,10 @@ impl JackBackend {
 
     /// Where each of our ports is connected now, for saving in the session.
     pub fn connections(&self) -> BTreeMap<String, Vec<String>> {
-        let client = self.client.as_client();
         let mut map = BTreeMap::new();
+        let Some(client) = self.client().filter(|_| !self.is_gone()) else {
+            return map;
+        };
         for port in client.ports(
             Some(&format!("^{}:", regex_escape(&self.name))),
             None,
@@ -187,6 +194,21 @@ impl JackBackend {
 
     pub fn is_gone(&self) -> bool {
         self.state.gone.load(Ordering::Acquire)
+    }
+}
+
+impl Drop for JackBackend {
+    fn drop(&mut self) {
+        if self.is_gone() {
+            // libjack crashes or hangs when a client whose server died is
+            // deactivated or closed (RustAudio/rust-jack#219; seen here in
+            // jack_deactivate and jack_client_close alike), which is what
+            // dropping the wrapper does. Leave it alone: this leaks the
+            // client's record and one Plan, once per server death.
+            if let Some(client) = self.client.take() {
+                std::mem::forget(client);
+            }
+        }
     }
 }
 

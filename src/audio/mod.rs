@@ -103,16 +103,19 @@ pub struct Engine {
     status: EngineStatus,
 }
 
-/// Everything around a realtime engine: its butler and its rings.
-struct Wiring {
-    butler: Butler,
-    commands: HeapProd<ToEngine>,
-    reports: HeapCons<FromEngine>,
-    sync: Arc<FeedSync>,
+/// Everything around a realtime engine: its butler and the two ends of its
+/// rings that stay on the UI side.
+pub struct Wiring {
+    pub butler: Butler,
+    pub commands: HeapProd<ToEngine>,
+    pub reports: HeapCons<FromEngine>,
+    pub sync: Arc<FeedSync>,
 }
 
-/// A fresh realtime engine for `session`, its playhead at `position`.
-fn build(
+/// A fresh realtime engine for `session`, its playhead at `position`, with
+/// its butler running. The backends drive the [`Realtime`] it returns;
+/// tests and benchmarks can drive it by hand.
+pub fn build(
     session: &Session,
     pool: &Arc<MediaPool>,
     feeds_id: u64,

@@ -127,6 +127,8 @@ pub struct Realtime {
     outputs: Vec<Vec<f32>>,
     /// Where the JACK transport was last seen, when following it.
     jack_seen: Option<(bool, u64)>,
+    /// Where the last cycle's rolling began and how many frames it rolled.
+    last_rolled: (u64, usize),
 }
 
 /// Channel order of the outputs `run` fills: each of DX, MX, FX, ME and PM
@@ -171,6 +173,7 @@ impl Realtime {
             retiring: Default::default(),
             outputs: Vec::new(),
             jack_seen: None,
+            last_rolled: (0, 0),
         };
         let outputs = rt.live.plan.channels * 5 + 2;
         rt.outputs = vec![vec![0.0; rt.live.plan.max_block]; outputs];
@@ -368,6 +371,13 @@ impl Realtime {
         self.live.plan.max_block
     }
 
+    /// Where the last cycle's audio began on the timeline, and how many
+    /// frames it rolled: output frames `0..n` are that audio (wrapping at
+    /// the loop end), any after them are silence.
+    pub fn last_rolled(&self) -> (u64, usize) {
+        self.last_rolled
+    }
+
     /// The last cycle's output, one buffer per channel in [`output_names`] order.
     pub fn outputs(&self) -> &[Vec<f32>] {
         &self.outputs
@@ -446,6 +456,7 @@ impl Realtime {
         self.rate_reported = false;
 
         let mut done = 0;
+        self.last_rolled = (self.position, 0);
         while done < frames {
             let mut n = (frames - done).min(self.live.plan.max_block);
             match self.transport {
@@ -468,6 +479,9 @@ impl Realtime {
                     n = n.min((stop - self.position) as usize);
                 }
             }
+            if done == 0 {
+                self.last_rolled.0 = self.position;
+            }
             let live = &mut *self.live;
             let dry = live.feeds.pull(n, &mut live.plan.track_inputs);
             if dry > 0 {
@@ -477,6 +491,7 @@ impl Realtime {
             self.meter(n);
             self.write_outputs(outputs, done, n);
             done += n;
+            self.last_rolled.1 = done;
             self.position += n as u64;
             if let Some((start, end)) = self.looped {
                 if self.position == end {

@@ -1,0 +1,271 @@
+//! The realtime engine driven by hand, cycle by cycle, with its butler
+//! running: it allocates nothing, and it plays exactly what a bounce writes,
+//! through locates, loops and plan swaps.
+
+// Several arrays are compared index by index.
+#![allow(clippy::needless_range_loop)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count, AllocDisabler};
+use common::*;
+use dubstage::audio::{build, Wiring};
+use dubstage::engine::msg::{FromEngine, ToEngine};
+use dubstage::engine::realtime::{LivePlan, Realtime};
+use dubstage::model::Session;
+use ringbuf::traits::{Consumer, Producer};
+
+#[global_allocator]
+static ALLOCATOR: AllocDisabler = AllocDisabler;
+
+const RATE: u32 = 48_000;
+const CYCLE: usize = 256;
+/// The printmaster's left channel in the engine's outputs (after DX, MX, FX, ME).
+const PM_L: usize = 8;
+
+struct Rig {
+    rt: Realtime,
+    wiring: Wiring,
+    retired: usize,
+}
+
+impl Rig {
+    fn new(session: &Session, dir: &std::path::Path) -> Rig {
+        let pool = Arc::new(pool(session, dir));
+        let (rt, wiring) = build(session, &pool, 1, 0).unwrap();
+        Rig {
+            rt,
+            wiring,
+            retired: 0,
+        }
+    }
+
+    fn send(&mut self, command: ToEngine) {
+        assert!(self.wiring.commands.try_push(command).is_ok());
+    }
+
+    /// One cycle, under the allocation guard; the timeline positions of the
+    /// audio it rolled (wrapping at the loop end, if any).
+    fn cycle(&mut self, looped: Option<(u64, u64)>) -> Vec<u64> {
+        let rt = &mut self.rt;
+        assert_no_alloc(|| rt.run(CYCLE, RATE, 0));
+        while let Some(report) = self.wiring.reports.try_pop() {
+            if let FromEngine::Retired(plan) = report {
+                self.retired += 1;
+                drop(plan);
+            }
+        }
+        let (start, count) = self.rt.last_rolled();
+        let mut positions = Vec::with_capacity(count);
+        let mut p = start;
+        for _ in 0..count {
+            positions.push(p);
+            p += 1;
+            if looped.is_some_and(|(_, b)| p == b) {
+                p = looped.map_or(p, |(a, _)| a);
+            }
+        }
+        positions
+    }
+
+    /// Cycle until rolling, giving the butler time to fill.
+    fn wait_rolling(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            self.cycle(None);
+            if self.rt.is_rolling() && self.rt.position() > 0 || Instant::now() > deadline {
+                break;
+            }
+            if !self.rt.is_rolling() || self.rt.position() == 0 {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        }
+    }
+}
+
+#[test]
+fn the_realtime_thread_never_allocates() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = busy_session(dir.path());
+    let mut rig = Rig::new(&session, dir.path());
+    reset_violation_count();
+    rig.send(ToEngine::Play);
+    rig.wait_rolling();
+    let pool = Arc::new(pool(&session, dir.path()));
+    for i in 0..1200 {
+        match i {
+            100 => {
+                rig.send(ToEngine::TrackFader { track: 0, db: -6.0 });
+                rig.send(ToEngine::TrackPan { track: 1, pan: 0.5 });
+                rig.send(ToEngine::TrackSolo {
+                    track: 2,
+                    solo: true,
+                });
+                rig.send(ToEngine::BusFader { bus: 0, db: 3.0 });
+                rig.send(ToEngine::StemFader { stem: 1, db: -2.0 });
+            }
+            200 => rig.send(ToEngine::TrackMute {
+                track: 2,
+                mute: true,
+            }),
+            300 => rig.send(ToEngine::Locate(20_000)),
+            500 => {
+                let mut changed = session.clone();
+                changed.tracks[0].clips[0].gain_db = -10.0;
+                let (live, job) = LivePlan::compile(&changed, &pool, dubstage::audio::MAX_BLOCK, 2);
+                rig.wiring.butler.give(job);
+                rig.send(ToEngine::NewPlan { plan: live });
+            }
+            700 => rig.send(ToEngine::Loop(Some((30_000, 40_000)))),
+            900 => rig.send(ToEngine::Stop),
+            950 => rig.send(ToEngine::Play),
+            _ => {}
+        }
+        rig.cycle(None);
+        std::thread::sleep(Duration::from_micros(300));
+    }
+    assert_eq!(
+        violation_count(),
+        0,
+        "the realtime thread allocated or freed memory"
+    );
+    assert_eq!(rig.retired, 1, "the swapped-out plan came back to be freed");
+    assert!(rig.rt.is_rolling());
+    assert!(
+        (30_000..40_000).contains(&rig.rt.position()),
+        "looping at {}",
+        rig.rt.position()
+    );
+}
+
+#[test]
+fn realtime_playback_equals_the_offline_bounce() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = busy_session(dir.path());
+    let (_, offline) = bounce_f32(&session, dir.path(), 4096);
+    let pm = &offline[output("PM")][0];
+    let end = session.end();
+
+    let mut rig = Rig::new(&session, dir.path());
+    rig.send(ToEngine::StopAt(Some(end)));
+    rig.send(ToEngine::Play);
+    let mut heard = vec![f32::NAN; end as usize];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        for (k, p) in rig.cycle(None).into_iter().enumerate() {
+            heard[p as usize] = rig.rt.outputs()[PM_L][k];
+        }
+        if rig.rt.position() == end && !rig.rt.is_rolling() {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(100));
+    }
+    assert_eq!(rig.rt.position(), end, "stopped on the last sample");
+    assert_eq!(
+        first_difference(&heard, pm),
+        None,
+        "playback differs from the bounce"
+    );
+}
+
+#[test]
+fn locate_and_loop_land_on_the_exact_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = busy_session(dir.path());
+    let (_, offline) = bounce_f32(&session, dir.path(), 4096);
+    let pm = &offline[output("PM")][0];
+
+    let mut rig = Rig::new(&session, dir.path());
+    rig.send(ToEngine::Play);
+    rig.wait_rolling();
+    for _ in 0..20 {
+        rig.cycle(None);
+    }
+    // A locate while rolling: after the refill, play resumes exactly there.
+    rig.send(ToEngine::Locate(12_345));
+    let mut first = None;
+    for _ in 0..2000 {
+        let positions = rig.cycle(None);
+        if let Some(&p) = positions.first() {
+            first.get_or_insert(p);
+            for (k, p) in positions.into_iter().enumerate() {
+                assert_eq!(
+                    rig.rt.outputs()[PM_L][k],
+                    pm[p as usize],
+                    "after the locate, at {p}"
+                );
+            }
+            if rig.rt.position() > 20_000 {
+                break;
+            }
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    assert_eq!(first, Some(12_345));
+
+    // A loop: the playhead wraps from the end straight to the start, every time.
+    let (a, b) = (25_000u64, 25_000 + 3 * 256 + 77);
+    rig.send(ToEngine::Loop(Some((a, b))));
+    let mut wraps = 0;
+    let mut last = None;
+    for _ in 0..3000 {
+        let positions = rig.cycle(Some((a, b)));
+        for (k, &p) in positions.iter().enumerate() {
+            assert!((a..b).contains(&p));
+            assert_eq!(
+                rig.rt.outputs()[PM_L][k],
+                pm[p as usize],
+                "in the loop, at {p}"
+            );
+            if last == Some(b - 1) {
+                assert_eq!(p, a, "wrapped to the loop start");
+                wraps += 1;
+            }
+            last = Some(p);
+        }
+        if wraps >= 5 {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    assert!(wraps >= 5, "looped {wraps} times");
+}
+
+#[test]
+fn a_plan_swap_carries_on_from_the_playhead_with_the_new_mix() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = busy_session(dir.path());
+    let mut changed = session.clone();
+    changed.tracks[2].fader_db = -20.0;
+    changed.tracks[0].clips[1].gain_db = 4.0;
+    let (_, offline) = bounce_f32(&changed, dir.path(), 4096);
+    let pm = &offline[output("PM")][0];
+
+    let mut rig = Rig::new(&session, dir.path());
+    rig.send(ToEngine::Play);
+    rig.wait_rolling();
+    let pool = Arc::new(pool(&session, dir.path()));
+    let (live, job) = LivePlan::compile(&changed, &pool, dubstage::audio::MAX_BLOCK, 7);
+    rig.wiring.butler.give(job);
+    rig.send(ToEngine::NewPlan { plan: live });
+    let mut checked = 0;
+    for _ in 0..3000 {
+        for (k, p) in rig.cycle(None).into_iter().enumerate() {
+            assert_eq!(
+                rig.rt.outputs()[PM_L][k],
+                pm[p as usize],
+                "after the swap, at {p}"
+            );
+            checked += 1;
+        }
+        if checked > 20_000 {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    assert!(checked > 20_000);
+    assert_eq!(rig.retired, 1);
+}
