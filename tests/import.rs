@@ -692,7 +692,7 @@ fn a_reel_finds_its_file_by_ixml_sound_roll_and_timecode() {
     assert_eq!(report.disagreements.len(), 1, "{report}");
     assert!(
         report.disagreements[0]
-            .contains("0412_T02.wav was recorded with 25 fps timecode but the cut runs at 24 fps"),
+            .contains("0412_T02.wav (scene 12, take 2) was recorded with 25 fps timecode but the cut runs at 24 fps"),
         "{report}"
     );
 }

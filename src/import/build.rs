@@ -139,13 +139,14 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
     Ok((session, report))
 }
 
-/// The media's sample rate when every file found agrees, else 48 kHz.
+/// The media's sample rate when every file found agrees (and a session can
+/// run at it), else 48 kHz.
 fn sample_rate(placed: &[Placed], report: &mut Report) -> u32 {
     let rates: BTreeSet<u32> = placed
         .iter()
         .filter_map(|p| p.info())
         .map(|i| i.sample_rate)
-        .filter(|&r| r > 0)
+        .filter(|r| (8_000..=384_000).contains(r))
         .collect();
     match rates.len() {
         0 => DEFAULT_SAMPLE_RATE,
@@ -303,7 +304,7 @@ fn media_report(cut: &Cut, placed: &[Placed], report: &mut Report) {
                     if rate != cut.rate {
                         report.disagreements.push(format!(
                             "{} was recorded with {rate} fps timecode but the cut runs at {} fps: its source timecodes may not line up",
-                            file_name(found),
+                            media_label(found, Some(info)),
                             cut.rate
                         ));
                     }
@@ -412,7 +413,7 @@ impl ClipBuilder<'_> {
                     "{}: {} has {} starting at {} but its BWF timecode says {}; the BWF timecode is used",
                     p.label(),
                     self.cut.format.speaker(),
-                    file_name(p.path()),
+                    media_label(p.path(), p.info()),
                     cut_says.timecode(rate),
                     file.timecode(rate)
                 ));
@@ -432,7 +433,7 @@ impl ClipBuilder<'_> {
                     p.label(),
                     self.cut.format.speaker(),
                     c.source_in.timecode(rate),
-                    file_name(p.path()),
+                    media_label(p.path(), p.info()),
                     info.duration()
                 ));
             }
@@ -506,6 +507,25 @@ fn summary(session: &Session, report: &Report) -> String {
         session.timecode.rate,
         session.timecode.start
     )
+}
+
+/// A source file for people: its name, with the scene and take its iXML
+/// gives ("boom_t3.wav (scene 12, take 3)").
+fn media_label(path: &Path, info: Option<&SourceInfo>) -> String {
+    let name = file_name(path);
+    let ixml = info.and_then(|i| i.ixml.as_ref());
+    let scene_take: Vec<String> = [
+        ("scene", ixml.and_then(|x| x.scene.as_ref())),
+        ("take", ixml.and_then(|x| x.take.as_ref())),
+    ]
+    .into_iter()
+    .filter_map(|(what, value)| value.map(|v| format!("{what} {v}")))
+    .collect();
+    if scene_take.is_empty() {
+        name
+    } else {
+        format!("{name} ({})", scene_take.join(", "))
+    }
 }
 
 fn file_name(path: &Path) -> String {

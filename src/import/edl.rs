@@ -149,6 +149,7 @@ impl Reader {
     fn line(&mut self, line: usize, raw: &str) -> Result<(), ImportError> {
         let text = raw.trim();
         let upper = text.to_ascii_uppercase();
+        let keyword = upper.split_whitespace().next().unwrap_or_default();
         if text.is_empty() {
             Ok(())
         } else if let Some(rest) = strip_keyword(text, "TITLE:") {
@@ -159,11 +160,11 @@ impl Reader {
         } else if let Some(rest) = text.strip_prefix('*') {
             self.comment(line, rest.trim());
             Ok(())
-        } else if upper.starts_with("M2 ") || upper == "M2" {
+        } else if keyword == "M2" {
             self.speed(line, text)
         } else if let Some(rest) = strip_keyword(text, "SPLIT:") {
             self.split(line, rest)
-        } else if upper.starts_with("AUD ") {
+        } else if keyword == "AUD" {
             self.extra_audio(line, text)
         } else if starts_with_digit(text) {
             let event = self.event(line, text)?;
@@ -574,10 +575,7 @@ impl Reader {
         outgoing: Option<&EventLine>,
         track: u16,
     ) -> Option<usize> {
-        let previous = clips
-            .len()
-            .checked_sub(1)
-            .filter(|&k| clips[k].record_out() == event.rec_in);
+        let previous = clips.iter().rposition(|c| c.record_out() == event.rec_in);
         let Some(line) = outgoing else {
             return previous;
         };
@@ -717,6 +715,46 @@ mod tests {
             Some((-3.5, "Boom".to_string(), 2))
         );
         assert_eq!(parse_level("AUDIO LEVEL AT 01:00:00:00 IS LOUD"), None);
+    }
+
+    #[test]
+    fn split_edits_extra_tracks_and_level_automation() {
+        let cut = parse24(
+            "TITLE: notes\n\
+             SPLIT:   AUDIO DELAY=  00:00:00:12\n\
+             001  R1  B  C  10:00:00:00 10:00:02:00 01:00:00:00 01:00:02:00\n\
+             AUD  3    4\n\
+             * AUDIO LEVEL AT 01:00:00:00 IS -6.00 DB  (REEL R1 A3)\n\
+             * AUDIO LEVEL AT 01:00:01:00 IS -2.00 DB  (REEL R1 A3)\n\
+             FINAL CUT PRO SAYS HELLO\n",
+        )
+        .unwrap();
+        let numbers: Vec<u16> = cut.tracks.iter().map(|t| t.number).collect();
+        assert_eq!(
+            numbers,
+            [1, 3, 4],
+            "B is A1 and picture; AUD adds A3 and A4"
+        );
+        let clip = &cut.tracks[0].clips[0];
+        // The audio comes in half a second after the picture.
+        assert_eq!(
+            clip.record_in,
+            Seconds::from_secs(3600) + Seconds::new(1, 2)
+        );
+        assert_eq!(
+            clip.source_in,
+            Seconds::from_secs(36_000) + Seconds::new(1, 2)
+        );
+        assert_eq!(clip.duration, Seconds::new(3, 2));
+        assert_eq!(cut.tracks[1].clips[0].gain_db, -6.0);
+        assert_eq!(cut.tracks[2].clips[0].gain_db, 0.0);
+        assert_eq!(cut.unsupported.len(), 1);
+        assert!(cut.unsupported[0].starts_with("A3 event 1 (line 5): level changes"));
+        assert_eq!(
+            cut.notes,
+            ["line 7 not understood and left out: FINAL CUT PRO SAYS HELLO"]
+        );
+        assert_eq!(cut.start, Seconds::from_secs(3600));
     }
 
     #[test]

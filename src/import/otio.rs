@@ -609,6 +609,64 @@ fn percent_decode(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn rt(value: f64, rate: f64) -> String {
+        format!("{{\"OTIO_SCHEMA\": \"RationalTime.1\", \"value\": {value}, \"rate\": {rate}}}")
+    }
+
+    fn range(start: f64, duration: f64, rate: f64) -> String {
+        format!(
+            "{{\"OTIO_SCHEMA\": \"TimeRange.1\", \"start_time\": {}, \"duration\": {}}}",
+            rt(start, rate),
+            rt(duration, rate)
+        )
+    }
+
+    #[test]
+    fn nested_compositions_and_other_transitions_are_listed() {
+        let clip = |name: &str, start: f64| {
+            format!(
+                "{{\"OTIO_SCHEMA\": \"Clip.1\", \"name\": \"{name}\", \"source_range\": {}}}",
+                range(start, 50.0, 25.0)
+            )
+        };
+        let nested = format!(
+            "{{\"OTIO_SCHEMA\": \"Stack.1\", \"children\": [{{\"OTIO_SCHEMA\": \"Track.1\", \"kind\": \"Audio\", \"children\": [{}, {}]}}]}}",
+            clip("inner a", 0.0),
+            clip("inner b", 0.0)
+        );
+        let wipe = format!(
+            "{{\"OTIO_SCHEMA\": \"Transition.1\", \"transition_type\": \"Custom_Transition\", \"in_offset\": {}, \"out_offset\": {}}}",
+            rt(5.0, 25.0),
+            rt(0.0, 25.0)
+        );
+        let text = format!(
+            "{{\"OTIO_SCHEMA\": \"Timeline.1\", \"tracks\": {{\"OTIO_SCHEMA\": \"Stack.1\", \"children\": [\
+             {{\"OTIO_SCHEMA\": \"Track.1\", \"kind\": \"Audio\", \"children\": [{}, {nested}, {}, {wipe}, {}]}}]}}}}",
+            clip("a", 0.0),
+            clip("b", 100.0),
+            clip("c", 200.0)
+        );
+        let cut = parse(&text, Path::new("n.otio"), None).unwrap();
+        assert_eq!(cut.rate, FrameRate::Fps25);
+        assert_eq!(cut.start, Seconds::ZERO, "no global start time");
+        let clips = &cut.tracks[0].clips;
+        let names: Vec<&str> = clips.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        // a (2 s), the nested stack as 4 s of silence, then b from 6 s.
+        assert_eq!(clips[1].record_in, Seconds::from_secs(6));
+        // The custom transition is read as a dissolve of 5 frames before the cut.
+        assert_eq!(clips[1].fade_out, Seconds::new(1, 5));
+        assert_eq!(clips[2].fade_in, Seconds::new(1, 5));
+        assert_eq!(
+            clips[2].record_in,
+            Seconds::from_secs(8) - Seconds::new(1, 5)
+        );
+        assert_eq!(cut.unsupported.len(), 2, "{:?}", cut.unsupported);
+        assert!(cut.unsupported[0].contains("tracks.children[0].children[1]: a nested composition"));
+        assert!(cut.unsupported[0].contains("left as 4 s of silence"));
+        assert!(cut.unsupported[1].contains("\"Custom_Transition\" is read as a dissolve"));
+    }
+
     #[test]
     fn file_urls_become_paths() {
         assert_eq!(

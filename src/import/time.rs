@@ -41,10 +41,24 @@ impl Seconds {
             return Seconds::ZERO;
         }
         let g = gcd(num, den).max(1);
-        let sign = if den < 0 { -1 } else { 1 };
-        Seconds {
-            num: sign * num / g,
-            den: sign * den / g,
+        let (num, den) = (num / g, den / g);
+        if den < 0 {
+            Seconds {
+                num: num.saturating_neg(),
+                den: den.saturating_neg(),
+            }
+        } else {
+            Seconds { num, den }
+        }
+    }
+
+    /// The nearest fraction with a denominator of 2^20, for results too
+    /// fine to keep exactly (never met with real cuts, but never a panic).
+    fn approximate(x: f64) -> Seconds {
+        if x.is_finite() {
+            Seconds::new((x * FINE as f64).round() as i128, FINE)
+        } else {
+            Seconds::ZERO
         }
     }
 
@@ -90,14 +104,23 @@ impl Seconds {
     /// Rounded to the nearest sample at `sample_rate` (halves up), as the
     /// session's own timecode conversions round.
     pub fn to_samples(self, sample_rate: u32) -> i128 {
-        let scaled = self.num * i128::from(sample_rate);
-        (2 * scaled + self.den).div_euclid(2 * self.den)
+        let exact = self
+            .num
+            .checked_mul(2 * i128::from(sample_rate))
+            .and_then(|n| n.checked_add(self.den))
+            .and_then(|n| n.checked_div_euclid(2 * self.den));
+        exact.unwrap_or_else(|| (self.as_f64() * f64::from(sample_rate) + 0.5).floor() as i128)
     }
 
     /// The frame at `rate` that contains this time (rounding down).
     pub fn to_frames(self, rate: FrameRate) -> i128 {
         let (num, den) = rate.rate();
-        (self.num * i128::from(num)).div_euclid(self.den * i128::from(den))
+        let exact = self
+            .num
+            .checked_mul(i128::from(num))
+            .zip(self.den.checked_mul(i128::from(den)))
+            .and_then(|(n, d)| n.checked_div_euclid(d));
+        exact.unwrap_or_else(|| (self.as_f64() * num as f64 / den as f64).floor() as i128)
     }
 
     /// Whether this time is exactly on a frame boundary at `rate`.
@@ -143,21 +166,19 @@ impl Seconds {
     pub fn as_f64(self) -> f64 {
         self.num as f64 / self.den as f64
     }
-
-    /// Times `factor / divisor`.
-    pub fn scale(self, factor: i128, divisor: i128) -> Seconds {
-        Seconds::new(self.num * factor, self.den * divisor)
-    }
 }
 
 impl Add for Seconds {
     type Output = Seconds;
     fn add(self, other: Seconds) -> Seconds {
         let g = gcd(self.den, other.den).max(1);
-        Seconds::new(
-            self.num * (other.den / g) + other.num * (self.den / g),
-            self.den / g * other.den,
-        )
+        let exact = (|| {
+            let den = (self.den / g).checked_mul(other.den)?;
+            let a = self.num.checked_mul(other.den / g)?;
+            let b = other.num.checked_mul(self.den / g)?;
+            Some(Seconds::new(a.checked_add(b)?, den))
+        })();
+        exact.unwrap_or_else(|| Seconds::approximate(self.as_f64() + other.as_f64()))
     }
 }
 
@@ -172,7 +193,7 @@ impl Neg for Seconds {
     type Output = Seconds;
     fn neg(self) -> Seconds {
         Seconds {
-            num: -self.num,
+            num: self.num.saturating_neg(),
             den: self.den,
         }
     }
@@ -186,7 +207,13 @@ impl PartialOrd for Seconds {
 
 impl Ord for Seconds {
     fn cmp(&self, other: &Seconds) -> Ordering {
-        (self.num * other.den).cmp(&(other.num * self.den))
+        match (
+            self.num.checked_mul(other.den),
+            other.num.checked_mul(self.den),
+        ) {
+            (Some(a), Some(b)) => a.cmp(&b),
+            _ => self.as_f64().total_cmp(&other.as_f64()),
+        }
     }
 }
 
@@ -290,6 +317,19 @@ mod tests {
         assert!(Seconds::from_rational_time(f64::NAN, 24.0).is_none());
         assert!(Seconds::from_rational_time(1.0, 0.0).is_none());
         assert!(Seconds::from_rational_time(1e300, 24.0).is_none());
+    }
+
+    #[test]
+    fn absurd_times_never_overflow() {
+        let a = Seconds::from_rational_time(999_999_999_999.5, 999_999_999_999.3).unwrap();
+        let b = Seconds::from_rational_time(999_999_999_998.5, 999_999_999_997.1).unwrap();
+        let sum = (a + b) + (a - b) + Seconds::from_frames(1, FrameRate::Fps29_97);
+        // Too fine to keep exactly: the result is approximated, not a panic.
+        let frame = (sum - a - a).as_f64();
+        assert!((frame - 1001.0 / 30_000.0).abs() < 1e-4, "{frame}");
+        assert_eq!(sum.to_samples(384_000), sum.to_samples(384_000));
+        let _ = sum.to_frames(FrameRate::Fps23_976);
+        let _ = sum.timecode(FrameRate::Fps29_97Df);
     }
 
     #[test]
