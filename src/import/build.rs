@@ -254,7 +254,7 @@ fn offline_report(placed: &[Placed], report: &mut Report) {
         {
             Some(o) => {
                 for name in p.clip.media.names() {
-                    if !o.names.contains(&name) {
+                    if !o.names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
                         o.names.push(name);
                     }
                 }
@@ -428,11 +428,20 @@ impl ClipBuilder<'_> {
                 } else {
                     origin.to_string()
                 };
+                // Before the file: the in point is what is wrong; past it: the span.
+                let span = if c.source_in < media_start {
+                    c.source_in.timecode(rate).to_string()
+                } else {
+                    format!(
+                        "{} to {}",
+                        c.source_in.timecode(rate),
+                        c.source_out().timecode(rate)
+                    )
+                };
                 self.report.disagreements.push(format!(
-                    "{}: {} says source TC {} but {} {start_text} and is only {} long",
+                    "{}: {} says source TC {span} but {} {start_text} and is only {} long",
                     p.label(),
                     self.cut.format.speaker(),
-                    c.source_in.timecode(rate),
                     media_label(p.path(), p.info()),
                     info.duration()
                 ));

@@ -125,7 +125,7 @@ impl MediaHint {
             .flatten()
         {
             let name = name.trim().to_string();
-            if !name.is_empty() && !names.contains(&name) {
+            if !name.is_empty() && !names.iter().any(|n| n.eq_ignore_ascii_case(&name)) {
                 names.push(name);
             }
         }
@@ -150,9 +150,10 @@ impl MediaHint {
     }
 }
 
-/// Join two clips of a track with a dissolve at `cut`: the outgoing clip
-/// plays on `after` past the cut, the incoming clip starts `before` ahead of
-/// it, and both fade over the whole overlap, so the dissolve is a crossfade.
+/// Join two clips of a track with a dissolve around the cut between them:
+/// the outgoing clip plays on `after` past the cut, the incoming clip starts
+/// `before` ahead of it, and both fade over the whole overlap, so the
+/// dissolve is a crossfade.
 /// Either side may be missing (a fade from or to silence). Whether the
 /// media have the handles this needs is checked when the media are found.
 pub fn dissolve(

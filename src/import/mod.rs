@@ -1,7 +1,7 @@
 //! Importing the picture editor's cut: a CMX3600 EDL ([`edl`]) or an
 //! OpenTimelineIO file ([`otio`]) is read into a neutral [`cut::Cut`], its
 //! sources are looked up in the media folders ([`find`]) with their BWF
-//! timecode ([`bwf`]), and [`build`] turns it into a session with a report
+//! timecode ([`bwf`]), and [`build()`] turns it into a session with a report
 //! of what is offline, unsupported or disagrees with the media. [`spot`]
 //! moves a clip to its original timecode.
 

@@ -26,6 +26,9 @@ use crate::model::timecode::FrameRate;
 /// The session timecode rate when the timeline has none of its own.
 const FALLBACK_RATE: FrameRate = FrameRate::Fps24;
 
+/// A `TimeRange`: start and duration.
+type Range = (Seconds, Seconds);
+
 /// A JSON value and the path that leads to it.
 #[derive(Clone, Copy)]
 struct Node<'a> {
@@ -207,7 +210,7 @@ impl Reader<'_> {
     }
 
     /// A `TimeRange` as (start, duration).
-    fn range(&mut self, node: Node) -> Result<(Seconds, Seconds), ImportError> {
+    fn range(&mut self, node: Node) -> Result<Range, ImportError> {
         let start_path = join(node.path, "start_time");
         let duration_path = join(node.path, "duration");
         let start = self.time(Node {
@@ -227,11 +230,7 @@ impl Reader<'_> {
     }
 
     /// The range in `key` of `node`, when present.
-    fn range_at(
-        &mut self,
-        node: Node,
-        key: &str,
-    ) -> Result<Option<(Seconds, Seconds)>, ImportError> {
+    fn range_at(&mut self, node: Node, key: &str) -> Result<Option<Range>, ImportError> {
         let path = join(node.path, key);
         match optional(node, key) {
             Some(value) => self.range(Node { value, path: &path }).map(Some),
@@ -475,11 +474,7 @@ impl Reader<'_> {
 
     /// The clip's active media reference: what it says about the file, and
     /// the media's available range.
-    #[allow(clippy::type_complexity)]
-    fn media(
-        &mut self,
-        clip: Node,
-    ) -> Result<(MediaHint, Option<(Seconds, Seconds)>), ImportError> {
+    fn media(&mut self, clip: Node) -> Result<(MediaHint, Option<Range>), ImportError> {
         let (value, path) = if let Some(refs) = optional(clip, "media_references") {
             let key = optional(clip, "active_media_reference_key")
                 .and_then(Value::as_str)
