@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::model::timecode::FrameRate;
+
 /// A terminal dubbing stage: sessions, stems and printmasters for film and TV premixing.
 #[derive(Debug, Parser)]
 #[command(name = "dubstage", version, about, long_about = None)]
@@ -60,6 +62,45 @@ pub enum Command {
         /// Folder to write into.
         #[arg(default_value = "sessions/demo")]
         dir: PathBuf,
+    },
+    /// Build a session from the picture editor's cut: a CMX3600 EDL or an OpenTimelineIO file.
+    Import {
+        /// The cut: CUT.edl (CMX3600) or CUT.otio (OpenTimelineIO JSON).
+        cut: PathBuf,
+        /// Folders holding the cut's media, searched with their sub-folders
+        /// (default: the cut's folder).
+        #[arg(short, long, value_name = "DIR", num_args = 1..)]
+        media: Vec<PathBuf>,
+        /// The session file to write.
+        #[arg(short, long, value_name = "SESSION")]
+        output: PathBuf,
+        /// Timecode rate of the cut: 23.976, 24, 25, 29.97df, 29.97 or 30 (an EDL
+        /// says its rate only when it is drop-frame).
+        #[arg(long, value_name = "RATE")]
+        rate: Option<FrameRate>,
+        /// Timecode of the session start (default: the EDL's first record
+        /// timecode rounded down to the hour, or the OTIO global start time).
+        #[arg(long, value_name = "TIMECODE")]
+        start: Option<String>,
+        /// Replace an existing session file (the old one is kept as SESSION.bak).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Move clips to their original timecode, from their source's BWF time reference.
+    Spot {
+        /// The session file (.ron); it is saved in place (the old one kept as .bak).
+        session: PathBuf,
+        /// The clips to spot, as TRACK/CLIP (every clip of that name on the track).
+        #[arg(
+            short,
+            long,
+            value_name = "TRACK/CLIP",
+            required_unless_present = "all"
+        )]
+        clip: Vec<String>,
+        /// Spot every clip whose source has a BWF timecode.
+        #[arg(long)]
+        all: bool,
     },
 }
 

@@ -3,7 +3,8 @@
 //! The layers, from the bottom: [`model`] (the session as saved), [`dsp`]
 //! (allocation-free building blocks), [`media`] (decoding sources at the
 //! session rate), [`engine`] (Plan and process), [`bounce`] (stems and
-//! printmaster to files), and [`demo`] (the synthesized demo scene).
+//! printmaster to files), [`demo`] (the synthesized demo scene) and
+//! [`import`] (sessions from the picture editor's EDL or OTIO cut).
 
 pub mod audio;
 pub mod bounce;
@@ -11,5 +12,6 @@ pub mod cli;
 pub mod demo;
 pub mod dsp;
 pub mod engine;
+pub mod import;
 pub mod media;
 pub mod model;

@@ -1,18 +1,19 @@
 //! The `dubstage` program: parse the arguments and run the subcommand.
 
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 
 use dubstage::bounce::{self, BounceOptions};
+use dubstage::import::{self, BuildOptions};
 use dubstage::media::cache::MediaCache;
 use dubstage::media::pool::MediaPool;
 use dubstage::media::writer::OutputFormat;
 use dubstage::model::file;
-use dubstage::model::timecode::parse_range;
+use dubstage::model::timecode::{parse_range, FrameRate};
 
 use dubstage::cli::{Cli, Command, SampleFormatArg};
 
@@ -37,6 +38,15 @@ fn main() -> ExitCode {
         } => play::run(&session, range.as_deref(), looped, no_jack, &name),
         Command::Check { session } => run_check(&session),
         Command::Demo { dir } => run_demo(&dir),
+        Command::Import {
+            cut,
+            media,
+            output,
+            rate,
+            start,
+            force,
+        } => run_import(&cut, media, &output, rate, start, force),
+        Command::Spot { session, clip, all } => run_spot(&session, &clip, all),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -144,6 +154,76 @@ fn run_demo(dir: &Path) -> Result<(), String> {
         session.display(),
         session.display()
     );
+    Ok(())
+}
+
+fn run_import(
+    cut: &Path,
+    media: Vec<PathBuf>,
+    output: &Path,
+    rate: Option<FrameRate>,
+    start: Option<String>,
+    force: bool,
+) -> Result<(), String> {
+    if output.exists() && !force {
+        return Err(format!(
+            "{}: the session file exists; give --force to replace it (the old one is kept as .bak)",
+            output.display()
+        ));
+    }
+    let parsed = import::read_cut(cut, rate).map_err(|e| e.to_string())?;
+    let folder = |p: &Path| {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .to_path_buf()
+    };
+    let media = if media.is_empty() {
+        vec![folder(cut)]
+    } else {
+        media
+    };
+    let session_dir = folder(output);
+    let options = BuildOptions {
+        cut_path: cut.to_path_buf(),
+        media,
+        start,
+        session_dir: session_dir.clone(),
+    };
+    let (session, report) = import::build(&parsed, &options).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&session_dir).map_err(|e| format!("{}: {e}", session_dir.display()))?;
+    file::save(&session, output).map_err(|e| e.to_string())?;
+    print!("{report}");
+    println!("session written: {}", output.display());
+    Ok(())
+}
+
+fn run_spot(session: &Path, clips: &[String], all: bool) -> Result<(), String> {
+    let mut loaded = file::load(session).map_err(|e| e.to_string())?;
+    for w in loaded.warning_lines() {
+        eprintln!("{w}");
+    }
+    let dir = session.parent().unwrap_or(Path::new("."));
+    let done = import::spot::spot(&mut loaded.session, dir, clips, all)
+        .map_err(|e| format!("{}: {e}", session.display()))?;
+    let clock = bounce::clock(&loaded.session);
+    for m in &done.moved {
+        println!(
+            "{}: {} -> {}",
+            m.clip,
+            clock.format_samples(m.from),
+            clock.format_samples(m.to)
+        );
+    }
+    for s in &done.skipped {
+        println!("{}: left where it is: {}", s.clip, s.why);
+    }
+    if done.moved.iter().any(|m| m.from != m.to) {
+        file::save(&loaded.session, session).map_err(|e| e.to_string())?;
+        println!("session saved: {}", session.display());
+    } else {
+        println!("nothing moved; the session is unchanged");
+    }
     Ok(())
 }
 
