@@ -18,7 +18,9 @@ use dubstage::media::cache::MediaCache;
 use dubstage::media::pool::MediaPool;
 use dubstage::media::writer::{OutputFormat, WavWriter};
 use dubstage::model::timecode::FrameRate;
-use dubstage::model::{Clip, Fade, FadeShape, Output, Session, Source, StemKind, Track, TrackFormat};
+use dubstage::model::{
+    Clip, Fade, FadeShape, Output, Session, Source, StemKind, Track, TrackFormat,
+};
 use ringbuf::traits::Consumer;
 
 const RATE: u32 = 48_000;
@@ -35,7 +37,8 @@ fn media(dir: &Path) -> Vec<PathBuf> {
             let path = dir.join(format!("src{f:02}.wav"));
             if !path.exists() {
                 let partial = path.with_extension("partial");
-                let mut w = WavWriter::create(&partial, 1, RATE, OutputFormat::Int24, None).unwrap();
+                let mut w =
+                    WavWriter::create(&partial, 1, RATE, OutputFormat::Int24, None).unwrap();
                 let mut x = 0x1234_5678u32.wrapping_mul(f as u32 + 3);
                 let samples: Vec<f32> = (0..frames)
                     .map(|_| {
@@ -58,7 +61,10 @@ fn media(dir: &Path) -> Vec<PathBuf> {
 fn session(files: &[PathBuf], seconds: u64) -> Session {
     let mut s = Session::new("playback bench", RATE, FrameRate::Fps24);
     for (f, path) in files.iter().enumerate() {
-        s.sources.push(Source { id: format!("s{f}"), path: path.clone() });
+        s.sources.push(Source {
+            id: format!("s{f}"),
+            path: path.clone(),
+        });
     }
     let clip = 10 * RATE as u64;
     for t in 0..TRACKS {
@@ -74,8 +80,14 @@ fn session(files: &[PathBuf], seconds: u64) -> Session {
                 position,
                 length: clip,
                 gain_db: -3.0,
-                fade_in: Fade { length: 2400, shape: FadeShape::EqualPower },
-                fade_out: Fade { length: 4800, shape: FadeShape::SCurve },
+                fade_in: Fade {
+                    length: 2400,
+                    shape: FadeShape::EqualPower,
+                },
+                fade_out: Fade {
+                    length: 4800,
+                    shape: FadeShape::SCurve,
+                },
                 dips: Vec::new(),
                 mute: false,
                 looped: None,
@@ -109,7 +121,13 @@ fn rss_mib() -> f64 {
 
 /// Drive the realtime engine by hand at `speed` times real time from
 /// `start` for `cycles` cycles; the cost of each cycle in seconds.
-fn drive(session: &Session, pool: &Arc<MediaPool>, start: u64, cycles: usize, speed: f64) -> (Vec<f64>, u32) {
+fn drive(
+    session: &Session,
+    pool: &Arc<MediaPool>,
+    start: u64,
+    cycles: usize,
+    speed: f64,
+) -> (Vec<f64>, u32) {
     let (mut rt, mut wiring) = build(session, pool, 1, start).unwrap();
     let _ = ringbuf::traits::Producer::try_push(&mut wiring.commands, ToEngine::Play);
     // Let the butler fill before timing.
@@ -155,7 +173,10 @@ fn report_cost(label: &str, mut costs: Vec<f64>) {
 }
 
 fn main() {
-    let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("bench-media").join("playback");
+    let target = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("bench-media")
+        .join("playback");
     let files = media(&target);
     let cache = MediaCache::new(target.join("cache"));
     let base = rss_mib();
@@ -170,11 +191,20 @@ fn main() {
     let pool = Arc::new(MediaPool::open(&long, Path::new("."), &cache, |_| {}));
     for start_minute in [0u64, 60, 119] {
         let (costs, underruns) = drive(&long, &pool, start_minute * 60 * RATE as u64, 4000, 8.0);
-        report_cost(&format!("2 h x 64 tracks from minute {start_minute}"), costs);
-        println!("  underruns {underruns}; resident memory while playing {:.0} MiB", rss_mib());
+        report_cost(
+            &format!("2 h x 64 tracks from minute {start_minute}"),
+            costs,
+        );
+        println!(
+            "  underruns {underruns}; resident memory while playing {:.0} MiB",
+            rss_mib()
+        );
     }
 
-    if let Some(seconds) = std::env::var("DUBSTAGE_BENCH_XRUN_SECONDS").ok().and_then(|s| s.parse::<u64>().ok()) {
+    if let Some(seconds) = std::env::var("DUBSTAGE_BENCH_XRUN_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+    {
         xrun_soak(&long, &pool, seconds);
     }
 }
@@ -210,6 +240,8 @@ fn xrun_soak(session: &Session, pool: &Arc<MediaPool>, seconds: u64) {
     );
     assert_eq!(status.state, TransportState::Rolling);
     drop(engine);
-    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
     let _ = server.wait();
 }
