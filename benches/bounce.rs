@@ -107,9 +107,25 @@ fn make_session(media: &[PathBuf], frames: u64) -> Session {
             pan: (t as f32 / TRACKS as f32) * 2.0 - 1.0,
             mute: false,
             clips,
+            ..Default::default()
         });
     }
     s
+}
+
+/// Every track's strip as a mixer sets up dialog: a high-pass filter, the
+/// four EQ bands and the compressor.
+fn with_full_strips(mut session: Session) -> Session {
+    for t in &mut session.tracks {
+        t.strip.hpf.on = true;
+        t.strip.hpf.freq = 80.0;
+        for (k, band) in t.strip.eq.iter_mut().enumerate() {
+            band.on = true;
+            band.gain_db = if k % 2 == 0 { 2.0 } else { -3.0 };
+        }
+        t.strip.compressor.on = true;
+    }
+    session
 }
 
 fn peak_rss_kib() -> Option<u64> {
@@ -146,5 +162,12 @@ fn main() {
         secs as f64 / best,
         peak_rss_kib().unwrap_or(0) / 1024,
         rss_before.unwrap_or(0) / 1024
+    );
+    let full = with_full_strips(session);
+    let report = bounce::bounce(&full, &pool, &BounceOptions::new(&out), |_, _| {}).unwrap();
+    println!(
+        "with HPF, 4-band EQ and compressor on every track: {:.2} s = {:.0}x real time",
+        report.elapsed.as_secs_f64(),
+        secs as f64 / report.elapsed.as_secs_f64()
     );
 }

@@ -103,9 +103,25 @@ fn session(files: &[PathBuf], seconds: u64) -> Session {
             pan: 0.0,
             mute: false,
             clips,
+            ..Default::default()
         });
     }
     s
+}
+
+/// Every track's strip as a mixer sets up dialog: a high-pass filter, the
+/// four EQ bands and the compressor.
+fn with_full_strips(mut session: Session) -> Session {
+    for t in &mut session.tracks {
+        t.strip.hpf.on = true;
+        t.strip.hpf.freq = 80.0;
+        for (k, band) in t.strip.eq.iter_mut().enumerate() {
+            band.on = true;
+            band.gain_db = if k % 2 == 0 { 2.0 } else { -3.0 };
+        }
+        t.strip.compressor.on = true;
+    }
+    session
 }
 
 fn rss_mib() -> f64 {
@@ -186,6 +202,14 @@ fn main() {
     let (costs, underruns) = drive(&short, &pool, 0, 4000, 8.0);
     report_cost("10 min x 64 tracks", costs);
     println!("  underruns {underruns}; resident memory while playing {:.0} MiB (process before: {base:.0} MiB)", rss_mib());
+
+    let full = with_full_strips(short.clone());
+    let (costs, underruns) = drive(&full, &pool, 0, 4000, 8.0);
+    report_cost(
+        "10 min x 64 tracks with HPF, 4-band EQ and compressor",
+        costs,
+    );
+    println!("  underruns {underruns}");
 
     let long = session(&files, 7200);
     let pool = Arc::new(MediaPool::open(&long, Path::new("."), &cache, |_| {}));

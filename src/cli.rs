@@ -52,6 +52,20 @@ pub enum Command {
         #[arg(long, default_value = "dubstage", value_name = "NAME")]
         name: String,
     },
+    /// Create a session from a template.
+    New {
+        /// The session's name; the file is NAME.ron unless --output says otherwise.
+        name: String,
+        /// The template: "film" (dialog, effects and music buses routed to DX, FX and MX).
+        #[arg(short, long, default_value = "film")]
+        template: String,
+        /// Stem layout: "stereo" or "5.1".
+        #[arg(long, default_value = "stereo", value_parser = ["stereo", "5.1"])]
+        layout: String,
+        /// Where to write the session file.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Check a session: its syntax and fields, and whether every source can be read.
     Check {
         /// The session file (.ron).

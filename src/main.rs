@@ -37,6 +37,12 @@ fn main() -> ExitCode {
             name,
         } => play::run(&session, range.as_deref(), looped, no_jack, &name),
         Command::Check { session } => run_check(&session),
+        Command::New {
+            name,
+            template,
+            layout,
+            output,
+        } => run_new(&name, &template, &layout, output.as_deref()),
         Command::Demo { dir } => run_demo(&dir),
         Command::Import {
             cut,
@@ -142,6 +148,45 @@ fn run_check(session: &Path) -> Result<(), String> {
     if offline > 0 {
         return Err(format!("{offline} source(s) offline"));
     }
+    Ok(())
+}
+
+fn run_new(name: &str, template: &str, layout: &str, output: Option<&Path>) -> Result<(), String> {
+    use dubstage::model::{template, Layout};
+    if !template::TEMPLATES.contains(&template) {
+        return Err(format!(
+            "there is no template \"{template}\" (templates: {})",
+            template::TEMPLATES.join(", ")
+        ));
+    }
+    let layout = if layout == "5.1" {
+        Layout::FivePointOne
+    } else {
+        Layout::Stereo
+    };
+    let path = output.map_or_else(
+        || std::path::PathBuf::from(format!("{name}.ron")),
+        Path::to_path_buf,
+    );
+    if path.exists() {
+        return Err(format!(
+            "{} already exists; choose another name or --output",
+            path.display()
+        ));
+    }
+    let session = template::film(name, layout);
+    file::save(&session, &path).map_err(|e| e.to_string())?;
+    println!(
+        "{}: {} buses and {} tracks routed to DX, FX and MX, {} stems",
+        path.display(),
+        session.buses.len(),
+        session.tracks.len(),
+        if layout == Layout::FivePointOne {
+            "5.1"
+        } else {
+            "stereo"
+        }
+    );
     Ok(())
 }
 

@@ -89,7 +89,21 @@ impl Rig {
 #[test]
 fn the_realtime_thread_never_allocates() {
     let dir = tempfile::tempdir().unwrap();
-    let session = busy_session(dir.path());
+    let mut session = busy_session(dir.path());
+    // Full strips, a send and an aux bus, so that all of process() runs.
+    for t in &mut session.tracks {
+        t.strip.hpf.on = true;
+        t.strip.eq[1].on = true;
+        t.strip.eq[1].gain_db = 3.0;
+        t.strip.gate.on = true;
+        t.strip.compressor.on = true;
+        t.sends.push(dubstage::model::Send {
+            bus: "Production".into(),
+            level_db: -12.0,
+            pre_fader: t.name == "Room",
+        });
+    }
+    session.buses[0].strip.compressor.on = true;
     let mut rig = Rig::new(&session, dir.path());
     reset_violation_count();
     rig.send(ToEngine::Play);
@@ -106,6 +120,22 @@ fn the_realtime_thread_never_allocates() {
                 });
                 rig.send(ToEngine::BusFader { bus: 0, db: 3.0 });
                 rig.send(ToEngine::StemFader { stem: 1, db: -2.0 });
+                rig.send(ToEngine::TrackStrip {
+                    track: 0,
+                    param: dubstage::model::strip::StripParam::EqGain(1),
+                    value: -4.0,
+                });
+                rig.send(ToEngine::BusStrip {
+                    bus: 0,
+                    param: dubstage::model::strip::StripParam::CompThreshold,
+                    value: -30.0,
+                });
+                rig.send(ToEngine::TrackSend {
+                    track: 1,
+                    send: 0,
+                    db: -3.0,
+                });
+                rig.send(ToEngine::BusSolo { bus: 0, solo: true });
             }
             200 => rig.send(ToEngine::TrackMute {
                 track: 2,

@@ -1,6 +1,10 @@
 //! Pure, allocation-free signal building blocks. Nothing here allocates,
 //! locks or knows about threads; every function is safe in the process callback.
 
+pub mod biquad;
+pub mod dynamics;
 pub mod fade;
+pub mod fastmath;
 pub mod gain;
 pub mod pan;
+pub mod strip;

@@ -3,6 +3,7 @@
 //! [`offline`] runs it as fast as possible for bounces.
 
 pub mod butler;
+pub mod control;
 pub mod feed;
 pub mod msg;
 pub mod offline;

@@ -3,6 +3,7 @@
 //! and comes back boxed, so the realtime thread never allocates or frees.
 
 use super::realtime::LivePlan;
+use crate::model::strip::StripParam;
 
 /// A strip whose levels are metered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,6 +52,31 @@ pub enum ToEngine {
         track: u16,
         solo: bool,
     },
+    /// 5.1: toward the surrounds (0..1).
+    TrackSurround {
+        track: u16,
+        surround: f32,
+    },
+    /// 5.1: spread over L, C and R (0..1).
+    TrackDivergence {
+        track: u16,
+        divergence: f32,
+    },
+    /// 5.1: LFE send in dB (`None`: off).
+    TrackLfe {
+        track: u16,
+        db: Option<f32>,
+    },
+    TrackStrip {
+        track: u16,
+        param: StripParam,
+        value: f32,
+    },
+    TrackSend {
+        track: u16,
+        send: u16,
+        db: f32,
+    },
     BusFader {
         bus: u16,
         db: f32,
@@ -58,6 +84,15 @@ pub enum ToEngine {
     BusMute {
         bus: u16,
         mute: bool,
+    },
+    BusSolo {
+        bus: u16,
+        solo: bool,
+    },
+    BusStrip {
+        bus: u16,
+        param: StripParam,
+        value: f32,
     },
     StemFader {
         stem: u8,

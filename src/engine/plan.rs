@@ -5,9 +5,13 @@
 
 use std::sync::Arc;
 
-use crate::dsp::{gain::db_to_gain, pan};
+use crate::dsp::gain::db_to_gain;
+use crate::dsp::pan::{self, Matrix, Position};
+use crate::dsp::strip::StripProcessor;
 use crate::media::pool::MediaPool;
-use crate::model::{Clip, FadeShape, LoopFill, Output, Session, StemKind, TrackFormat};
+use crate::model::{
+    Clip, FadeShape, Layout, LoopFill, Output, PanLaw, Session, StemKind, TrackFormat,
+};
 
 /// Where a track or bus sends its signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,38 +67,56 @@ pub struct Playlist {
     pub clips: Vec<ClipPlan>,
 }
 
-/// A track's strip compiled: format, fader, pan, mute and solo, and the
-/// matrix they make from each track channel to each output channel.
+/// A track's strip compiled: its processing, format, fader, pan, mute and
+/// solo, and the matrix they make from each track channel to each output.
 #[derive(Debug, Clone)]
 pub struct TrackPlan {
     pub name: String,
     pub format: TrackFormat,
     pub channels: usize,
+    pub layout: Layout,
+    pub pan_law: PanLaw,
     pub fader_db: f32,
-    pub pan: f32,
+    pub position: Position,
     pub mute: bool,
     pub solo: bool,
+    /// Heard under the current mute and solo.
+    pub audible: bool,
     pub dest: Dest,
-    /// Target gains, track channel by output channel, with mute and solo applied.
-    pub matrix: [[f32; 2]; 2],
+    pub strip: StripProcessor,
+    pub sends: Vec<SendPlan>,
+    /// The pan matrix alone, before fader, mute and solo (pre-fader sends use it).
+    pub panner: Matrix,
+    /// Target gains, track channel by output channel, with fader, mute and solo.
+    pub matrix: Matrix,
     /// The gains in effect now; they glide to `matrix` over [`GAIN_RAMP`] samples.
-    pub live: [[f32; 2]; 2],
+    pub live: Matrix,
     /// Samples left in the glide.
     pub ramp_left: u32,
+}
+
+/// A send compiled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SendPlan {
+    pub bus: usize,
+    pub gain: f32,
+    pub pre_fader: bool,
 }
 
 /// Samples over which a live fader, pan, mute or solo change glides (10 ms at 48 kHz).
 pub const GAIN_RAMP: u32 = 480;
 
 impl TrackPlan {
-    /// Recompute the target matrix after a change; `soloing` says whether any track is soloed.
-    pub fn retarget(&mut self, soloing: bool) {
-        let audible = !self.mute && (self.solo || !soloing);
-        self.matrix = if audible {
-            track_matrix(self.format, self.fader_db, self.pan)
+    /// Recompute the pan and target matrices after a change of fader, pan,
+    /// mute or `audible`.
+    pub fn retarget(&mut self) {
+        self.panner = pan::matrix(self.layout, self.format, self.pan_law, self.position);
+        let g = if self.audible {
+            db_to_gain(self.fader_db)
         } else {
-            [[0.0; 2]; 2]
+            0.0
         };
+        self.matrix = self.panner.map(|row| row.map(|x| x * g));
         if self.matrix != self.live {
             self.ramp_left = GAIN_RAMP;
         }
@@ -107,7 +129,12 @@ pub struct BusPlan {
     pub name: String,
     pub gain: f32,
     pub mute: bool,
+    pub solo: bool,
+    pub solo_safe: bool,
+    /// Heard under the current mute and solo.
+    pub audible: bool,
     pub dest: Dest,
+    pub strip: StripProcessor,
 }
 
 /// A session compiled for the engine, with its buffers.
@@ -190,21 +217,6 @@ fn compile_clip(clip: &Clip, format: TrackFormat, pool: &MediaPool) -> ClipPlan 
     }
 }
 
-/// The gains from a track's channels to the stereo outputs.
-pub fn track_matrix(format: TrackFormat, fader_db: f32, pan_position: f32) -> [[f32; 2]; 2] {
-    let g = db_to_gain(fader_db);
-    match format {
-        TrackFormat::Mono => {
-            let [l, r] = pan::mono_to_stereo(pan_position);
-            [[g * l, g * r], [0.0, 0.0]]
-        }
-        TrackFormat::Stereo => {
-            let [l, r] = pan::stereo_balance(pan_position);
-            [[g * l, 0.0], [0.0, g * r]]
-        }
-    }
-}
-
 /// Buses ordered so that each comes before the bus it feeds.
 fn bus_order(buses: &[BusPlan]) -> Vec<usize> {
     let depth = |mut i: usize| {
@@ -245,27 +257,43 @@ impl Plan {
                 }
             })
             .collect();
+        let layout = session.stems.layout;
         let tracks: Vec<TrackPlan> = session
             .tracks
             .iter()
-            .map(|t| {
-                let mut track = TrackPlan {
-                    name: t.name.clone(),
-                    format: t.format,
-                    channels: t.format.channels(),
-                    fader_db: t.fader_db,
+            .map(|t| TrackPlan {
+                name: t.name.clone(),
+                format: t.format,
+                channels: t.format.channels(),
+                layout,
+                pan_law: session.stems.pan_law,
+                fader_db: t.fader_db,
+                position: Position {
                     pan: t.pan,
-                    mute: t.mute,
-                    solo: false,
-                    dest: dest(session, &t.output),
-                    matrix: [[0.0; 2]; 2],
-                    live: [[0.0; 2]; 2],
-                    ramp_left: 0,
-                };
-                track.retarget(false);
-                track.live = track.matrix;
-                track.ramp_left = 0;
-                track
+                    surround: t.surround,
+                    divergence: t.divergence,
+                    lfe: t.lfe_db.map_or(0.0, db_to_gain),
+                },
+                mute: t.mute,
+                solo: false,
+                audible: true,
+                dest: dest(session, &t.output),
+                strip: StripProcessor::new(t.strip, session.sample_rate),
+                sends: t
+                    .sends
+                    .iter()
+                    .filter_map(|send| {
+                        Some(SendPlan {
+                            bus: session.bus_index(&send.bus)?,
+                            gain: db_to_gain(send.level_db),
+                            pre_fader: send.pre_fader,
+                        })
+                    })
+                    .collect(),
+                panner: [[0.0; pan::MAX_OUT]; 2],
+                matrix: [[0.0; pan::MAX_OUT]; 2],
+                live: [[0.0; pan::MAX_OUT]; 2],
+                ramp_left: 0,
             })
             .collect();
         let buses: Vec<BusPlan> = session
@@ -275,7 +303,11 @@ impl Plan {
                 name: b.name.clone(),
                 gain: db_to_gain(b.fader_db),
                 mute: b.mute,
+                solo: false,
+                solo_safe: b.solo_safe,
+                audible: true,
                 dest: dest(session, &b.output),
+                strip: StripProcessor::new(b.strip, session.sample_rate),
             })
             .collect();
         let stem_gains = StemKind::ALL.map(|k| {
@@ -286,7 +318,7 @@ impl Plan {
                 db_to_gain(strip.fader_db)
             }
         });
-        Plan {
+        let mut plan = Plan {
             sample_rate: session.sample_rate,
             max_block,
             channels,
@@ -305,6 +337,59 @@ impl Plan {
             me_buffer: buffer(),
             printmaster_buffer: buffer(),
             end: session.end(),
+        };
+        plan.update_solo();
+        for t in plan.tracks.iter_mut() {
+            t.live = t.matrix;
+            t.ramp_left = 0;
+        }
+        plan
+    }
+
+    /// True when the bus chain from `dest` on passes through bus `bus`.
+    fn routes_through(&self, mut dest: Dest, bus: usize) -> bool {
+        for _ in 0..=self.buses.len() {
+            match dest {
+                Dest::Bus(b) if b == bus => return true,
+                Dest::Bus(b) => dest = self.buses[b].dest,
+                Dest::Stem(_) => return false,
+            }
+        }
+        false
+    }
+
+    /// Work out who is heard under the current mutes and solos (solo in
+    /// place): when anything is soloed, a track is heard if it is soloed or
+    /// feeds a soloed bus; a bus if it is soloed, solo-safe, fed by a soloed
+    /// track (through its output or a send), or downstream of a soloed bus. Then retarget every track.
+    /// Allocation-free: the realtime thread calls this on a solo change.
+    pub fn update_solo(&mut self) {
+        let soloing = self.tracks.iter().any(|t| t.solo) || self.buses.iter().any(|b| b.solo);
+        for b in 0..self.buses.len() {
+            let bus = &self.buses[b];
+            let heard = !soloing
+                || bus.solo
+                || bus.solo_safe
+                || self.tracks.iter().any(|t| {
+                    t.solo
+                        && (self.routes_through(t.dest, b)
+                            || t.sends
+                                .iter()
+                                .any(|s| self.routes_through(Dest::Bus(s.bus), b)))
+                })
+                || (0..self.buses.len()).any(|s| {
+                    s != b && self.buses[s].solo && self.routes_through(self.buses[s].dest, b)
+                });
+            self.buses[b].audible = !self.buses[b].mute && heard;
+        }
+        for t in 0..self.tracks.len() {
+            let track = &self.tracks[t];
+            let heard = !soloing
+                || track.solo
+                || (0..self.buses.len())
+                    .any(|b| self.buses[b].solo && self.routes_through(track.dest, b));
+            self.tracks[t].audible = !self.tracks[t].mute && heard;
+            self.tracks[t].retarget();
         }
     }
 }

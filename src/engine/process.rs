@@ -1,20 +1,21 @@
-//! One block of the mix: track inputs through their strips to buses, stems,
-//! the M&E and the printmaster. Realtime-safe: no allocation, no locks, no I/O.
+//! One block of the mix: each track's input through its strip, sends and
+//! pan to buses and stems; each bus through its strip and fader; stems,
+//! M&E and printmaster. Realtime-safe: no allocation, no locks, no I/O.
 
-use super::plan::{Dest, Plan};
+use super::plan::{Dest, Plan, TrackPlan};
 use crate::dsp::gain::mix_into;
+use crate::dsp::pan::MAX_OUT;
 
 /// Mix `frames` frames of `plan.track_inputs` into the stem, M&E and
 /// printmaster buffers. `frames` must not exceed `plan.max_block`.
 pub fn process(plan: &mut Plan, frames: usize) {
     let n = frames.min(plan.max_block);
-    for bus in plan.bus_buffers.iter_mut() {
-        for ch in bus.iter_mut() {
-            ch[..n].fill(0.0);
-        }
-    }
-    for stem in plan.stem_buffers.iter_mut() {
-        for ch in stem.iter_mut() {
+    for buffer in plan
+        .bus_buffers
+        .iter_mut()
+        .chain(plan.stem_buffers.iter_mut())
+    {
+        for ch in buffer.iter_mut() {
             ch[..n].fill(0.0);
         }
     }
@@ -28,54 +29,43 @@ pub fn process(plan: &mut Plan, frames: usize) {
         bus_order,
         ..
     } = plan;
-    for (track, input) in tracks.iter_mut().zip(track_inputs.iter()) {
-        let glide = (track.ramp_left as usize).min(n);
-        if glide == 0 && track.live == [[0.0; 2]; 2] {
+    for (track, input) in tracks.iter_mut().zip(track_inputs.iter_mut()) {
+        let silent = track.ramp_left == 0 && !track.audible && track.live == [[0.0; MAX_OUT]; 2];
+        if silent && track.sends.iter().all(|s| !s.pre_fader) {
             continue;
+        }
+        track.strip.process(&mut input[..track.channels], n);
+        for send in &track.sends {
+            let gains = if send.pre_fader {
+                if !track.audible {
+                    continue;
+                }
+                &track.panner
+            } else {
+                &track.live
+            };
+            mix(
+                &mut bus_buffers[send.bus],
+                input,
+                track.channels,
+                gains,
+                send.gain,
+                n,
+            );
         }
         let dest = match track.dest {
             Dest::Bus(b) => &mut bus_buffers[b],
             Dest::Stem(s) => &mut stem_buffers[s],
         };
-        for (c, samples) in input.iter().enumerate().take(track.channels) {
-            for (o, out) in dest.iter_mut().enumerate() {
-                let (from, to) = (track.live[c][o], track.matrix[c][o]);
-                if glide > 0 {
-                    // A live change glides linearly to its target, sample by sample.
-                    let step = (to - from) / track.ramp_left as f32;
-                    let mut g = from;
-                    for (x, y) in out[..glide].iter_mut().zip(&samples[..glide]) {
-                        g += step;
-                        *x += *y * g;
-                    }
-                }
-                mix_into(&mut out[glide..n], &samples[glide..n], to);
-            }
-        }
-        if glide > 0 {
-            if glide == track.ramp_left as usize {
-                track.live = track.matrix;
-                track.ramp_left = 0;
-            } else {
-                let fraction = glide as f32 / track.ramp_left as f32;
-                for (live, target) in track
-                    .live
-                    .iter_mut()
-                    .flatten()
-                    .zip(track.matrix.iter().flatten())
-                {
-                    *live += (*target - *live) * fraction;
-                }
-                track.ramp_left -= glide as u32;
-            }
-        }
+        mix_track(track, input, dest, n);
     }
 
     for &b in bus_order.iter() {
-        let bus = &buses[b];
-        if bus.mute {
+        let bus = &mut buses[b];
+        if !bus.audible {
             continue;
         }
+        bus.strip.process(&mut bus_buffers[b], n);
         // Take the bus's buffer out for a moment to add it to its destination.
         let source = std::mem::take(&mut bus_buffers[b]);
         let dest = match bus.dest {
@@ -102,6 +92,59 @@ pub fn process(plan: &mut Plan, frames: usize) {
         let pm = &mut plan.printmaster_buffer[c][..n];
         for ((o, d), me) in pm.iter_mut().zip(&dx[c][..n]).zip(&plan.me_buffer[c][..n]) {
             *o = (*d + *me) * plan.printmaster_gain;
+        }
+    }
+}
+
+/// `dest += input` through `gains` (track channel by output channel) times `level`.
+fn mix(
+    dest: &mut [Vec<f32>],
+    input: &[Vec<f32>],
+    channels: usize,
+    gains: &[[f32; MAX_OUT]; 2],
+    level: f32,
+    n: usize,
+) {
+    for (c, samples) in input.iter().enumerate().take(channels) {
+        for (o, out) in dest.iter_mut().enumerate() {
+            mix_into(&mut out[..n], &samples[..n], gains[c][o] * level);
+        }
+    }
+}
+
+/// Add a track to its destination through its matrix; a live change
+/// glides linearly to its target, sample by sample.
+fn mix_track(track: &mut TrackPlan, input: &[Vec<f32>], dest: &mut [Vec<f32>], n: usize) {
+    let glide = (track.ramp_left as usize).min(n);
+    for (c, samples) in input.iter().enumerate().take(track.channels) {
+        for (o, out) in dest.iter_mut().enumerate() {
+            let (from, to) = (track.live[c][o], track.matrix[c][o]);
+            if glide > 0 {
+                let step = (to - from) / track.ramp_left as f32;
+                let mut g = from;
+                for (x, y) in out[..glide].iter_mut().zip(&samples[..glide]) {
+                    g += step;
+                    *x += *y * g;
+                }
+            }
+            mix_into(&mut out[glide..n], &samples[glide..n], to);
+        }
+    }
+    if glide > 0 {
+        if glide == track.ramp_left as usize {
+            track.live = track.matrix;
+            track.ramp_left = 0;
+        } else {
+            let fraction = glide as f32 / track.ramp_left as f32;
+            for (live, target) in track
+                .live
+                .iter_mut()
+                .flatten()
+                .zip(track.matrix.iter().flatten())
+            {
+                *live += (*target - *live) * fraction;
+            }
+            track.ramp_left -= glide as u32;
         }
     }
 }

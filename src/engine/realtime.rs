@@ -15,11 +15,13 @@ use ringbuf::traits::{Consumer, Producer};
 use ringbuf::{HeapCons, HeapProd};
 
 use super::butler::ButlerJob;
+use super::control;
 use super::feed::{feeds, FeedReaders, FeedSync};
 use super::msg::{FromEngine, MeterId, ToEngine, TransportState, METER_CHANNELS};
 use super::plan::Plan;
 use super::process::process;
 use crate::dsp::gain::db_to_gain;
+use crate::dsp::pan;
 use crate::media::pool::MediaPool;
 use crate::model::Session;
 
@@ -249,12 +251,10 @@ impl Realtime {
         self.send(message);
     }
 
-    fn soloing(&self) -> bool {
-        self.live.plan.tracks.iter().any(|t| t.solo)
-    }
-
     fn command(&mut self, command: ToEngine) {
-        let plan = &mut self.live.plan;
+        if control::apply(&mut self.live.plan, &command) {
+            return;
+        }
         match command {
             ToEngine::Play => match self.transport {
                 Transport::Stopped => {
@@ -285,61 +285,9 @@ impl Realtime {
             ToEngine::StopAt(at) => self.stop_at = at,
             ToEngine::ReturnToStart(on) => self.return_to_start = on,
             ToEngine::FollowJackTransport(on) => self.follow_jack_transport = on,
-            ToEngine::TrackFader { track, db } => {
-                if let Some(t) = plan.tracks.get_mut(track as usize) {
-                    t.fader_db = db;
-                }
-                self.retarget_tracks();
-            }
-            ToEngine::TrackPan { track, pan } => {
-                if let Some(t) = plan.tracks.get_mut(track as usize) {
-                    t.pan = pan.clamp(-1.0, 1.0);
-                }
-                self.retarget_tracks();
-            }
-            ToEngine::TrackMute { track, mute } => {
-                if let Some(t) = plan.tracks.get_mut(track as usize) {
-                    t.mute = mute;
-                }
-                self.retarget_tracks();
-            }
-            ToEngine::TrackSolo { track, solo } => {
-                if let Some(t) = plan.tracks.get_mut(track as usize) {
-                    t.solo = solo;
-                }
-                self.retarget_tracks();
-            }
-            ToEngine::BusFader { bus, db } => {
-                if let Some(b) = plan.buses.get_mut(bus as usize) {
-                    b.gain = db_to_gain(db);
-                }
-            }
-            ToEngine::BusMute { bus, mute } => {
-                if let Some(b) = plan.buses.get_mut(bus as usize) {
-                    b.mute = mute;
-                }
-            }
-            ToEngine::StemFader { stem, db } => {
-                if let Some(g) = plan.stem_gains.get_mut(stem as usize) {
-                    *g = db_to_gain(db);
-                }
-            }
-            ToEngine::StemMute { stem, mute } => {
-                if let Some(g) = plan.stem_gains.get_mut(stem as usize) {
-                    if mute {
-                        *g = 0.0;
-                    }
-                }
-            }
-            ToEngine::PrintmasterFader { db } => plan.printmaster_gain = db_to_gain(db),
             ToEngine::NewPlan { plan } => self.swap(plan),
-        }
-    }
-
-    fn retarget_tracks(&mut self) {
-        let soloing = self.soloing();
-        for t in self.live.plan.tracks.iter_mut() {
-            t.retarget(soloing);
+            // Mixer changes were applied above.
+            _ => {}
         }
     }
 
@@ -569,19 +517,18 @@ impl Realtime {
         let LivePlan { plan, meters, .. } = &mut *self.live;
         let mut k = 0;
         for (track, input) in plan.tracks.iter().zip(&plan.track_inputs) {
-            let gain = db_to_gain(track.fader_db)
-                * if track.matrix == [[0.0; 2]; 2] {
-                    0.0
-                } else {
-                    1.0
-                };
+            let gain = if track.audible {
+                db_to_gain(track.fader_db)
+            } else {
+                0.0
+            };
             for (c, plane) in input.iter().enumerate() {
                 meters[k].add(c, &plane[..n], gain);
             }
             k += 1;
         }
         for (bus, buffer) in plan.buses.iter().zip(&plan.bus_buffers) {
-            let gain = if bus.mute { 0.0 } else { bus.gain };
+            let gain = if bus.audible { bus.gain } else { 0.0 };
             for (c, plane) in buffer.iter().enumerate() {
                 meters[k].add(c, &plane[..n], gain);
             }
@@ -600,12 +547,27 @@ impl Realtime {
         let plan = &self.live.plan;
         let [dx, mx, fx] = &plan.stem_buffers;
         let sources = [dx, mx, fx, &plan.me_buffer, &plan.printmaster_buffer];
-        let planes = sources
-            .iter()
-            .flat_map(|b| b.iter())
-            .chain(plan.printmaster_buffer.iter());
-        for (out, plane) in outputs.iter_mut().zip(planes) {
+        let planes = sources.iter().flat_map(|b| b.iter());
+        let (stems, monitor) = outputs.split_at_mut(5 * plan.channels);
+        for (out, plane) in stems.iter_mut().zip(planes) {
             out[at..at + n].copy_from_slice(&plane[..n]);
+        }
+        // The monitor pair: the printmaster, folded down to stereo from 5.1.
+        let pm = &plan.printmaster_buffer;
+        let [left, right] = monitor else { return };
+        if plan.channels == 2 {
+            left[at..at + n].copy_from_slice(&pm[0][..n]);
+            right[at..at + n].copy_from_slice(&pm[1][..n]);
+        } else {
+            let mut frame = [0f32; pan::MAX_OUT];
+            for i in 0..n {
+                for (f, c) in frame.iter_mut().zip(pm.iter()) {
+                    *f = c[i];
+                }
+                let [l, r] = pan::fold_down(&frame);
+                left[at + i] = l;
+                right[at + i] = r;
+            }
         }
     }
 

@@ -132,6 +132,7 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
             pan: 0.0,
             mute: track.mute,
             clips,
+            ..Default::default()
         });
     }
     check(&session, options, &mut report)?;

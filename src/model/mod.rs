@@ -4,6 +4,8 @@
 pub mod file;
 pub mod locate;
 pub mod session;
+pub mod strip;
+pub mod template;
 pub mod timecode;
 pub mod validate;
 

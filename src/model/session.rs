@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+use super::strip::Strip;
 use super::timecode::FrameRate;
 
 /// The session file format this build reads and writes.
@@ -132,12 +133,62 @@ pub struct Track {
     /// A stereo track's pan is a balance control.
     #[serde(default)]
     pub pan: f32,
+    /// In 5.1: from 0.0 (the front) to 1.0 (the surrounds).
+    #[serde(default)]
+    pub surround: f32,
+    /// In 5.1: 0.0 keeps a mono source on its position (dialog panned centre
+    /// plays from C alone); 1.0 spreads it across L, C and R.
+    #[serde(default)]
+    pub divergence: f32,
+    /// In 5.1: the level sent to the LFE channel, in dB (none when absent).
+    #[serde(default)]
+    pub lfe_db: Option<f32>,
     #[serde(default)]
     pub mute: bool,
+    /// The track's processing: trim, filters, EQ, gate, compressor.
+    #[serde(default)]
+    pub strip: Strip,
+    /// Feeds to aux buses, besides the main output.
+    #[serde(default)]
+    pub sends: Vec<Send>,
     /// Clips, in any order; where two overlap, both play (a crossfade when
     /// the earlier one's fade-out and the later one's fade-in span the overlap).
     #[serde(default)]
     pub clips: Vec<Clip>,
+}
+
+impl Default for Track {
+    /// An empty mono track to the DX stem, its strip untouched.
+    fn default() -> Track {
+        Track {
+            name: String::new(),
+            format: TrackFormat::Mono,
+            output: Output::Stem(StemKind::DX),
+            fader_db: 0.0,
+            pan: 0.0,
+            surround: 0.0,
+            divergence: 0.0,
+            lfe_db: None,
+            mute: false,
+            strip: Strip::default(),
+            sends: Vec::new(),
+            clips: Vec::new(),
+        }
+    }
+}
+
+impl Default for Bus {
+    /// A bus to the DX stem, its strip untouched.
+    fn default() -> Bus {
+        Bus {
+            name: String::new(),
+            output: Output::Stem(StemKind::DX),
+            fader_db: 0.0,
+            mute: false,
+            solo_safe: false,
+            strip: Strip::default(),
+        }
+    }
 }
 
 /// A span of a source placed on a track.
@@ -261,7 +312,7 @@ pub struct LoopFill {
     pub crossfade: u64,
 }
 
-/// A group of tracks (or of other buses) with a fader.
+/// A group of tracks (or of other buses) with a strip and a fader.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Bus {
@@ -271,6 +322,40 @@ pub struct Bus {
     pub fader_db: f32,
     #[serde(default)]
     pub mute: bool,
+    /// Stays audible when something else is soloed (for reverb and other aux returns).
+    #[serde(default)]
+    pub solo_safe: bool,
+    #[serde(default)]
+    pub strip: Strip,
+}
+
+/// A feed from a track to an aux bus.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Send {
+    /// The bus, by name.
+    pub bus: String,
+    /// Send level in dB.
+    #[serde(default)]
+    pub level_db: f32,
+    /// Taken before the track's fader (and mute) instead of after it.
+    #[serde(default)]
+    pub pre_fader: bool,
+}
+
+/// How much a mono source panned centre is lowered in each side of a stereo pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum PanLaw {
+    /// Constant power: -3 dB at centre.
+    #[default]
+    #[serde(rename = "-3dB")]
+    Minus3,
+    /// Between the two: -4.5 dB at centre.
+    #[serde(rename = "-4.5dB")]
+    Minus4_5,
+    /// Constant amplitude: -6 dB at centre.
+    #[serde(rename = "-6dB")]
+    Minus6,
 }
 
 /// The three stems a premix delivers.
@@ -300,24 +385,26 @@ impl StemKind {
     }
 }
 
-/// Channel layout of the stems and printmaster.
+/// Channel layout of the buses, stems and printmaster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub enum Layout {
     #[default]
     Stereo,
+    /// L R C LFE Ls Rs, in that order.
+    #[serde(rename = "5.1")]
+    FivePointOne,
 }
 
 impl Layout {
     pub fn channels(self) -> usize {
-        match self {
-            Layout::Stereo => 2,
-        }
+        self.channel_names().len()
     }
 
     /// Channel names, as used in file names and port names.
     pub fn channel_names(self) -> &'static [&'static str] {
         match self {
             Layout::Stereo => &["L", "R"],
+            Layout::FivePointOne => &["L", "R", "C", "LFE", "Ls", "Rs"],
         }
     }
 }
@@ -328,6 +415,9 @@ impl Layout {
 pub struct Stems {
     #[serde(default)]
     pub layout: Layout,
+    /// The pan law of mono tracks in a stereo layout.
+    #[serde(default)]
+    pub pan_law: PanLaw,
     #[serde(default, rename = "DX")]
     pub dx: StemStrip,
     #[serde(default, rename = "MX")]
@@ -340,6 +430,7 @@ impl Default for Stems {
     fn default() -> Self {
         Stems {
             layout: Layout::Stereo,
+            pan_law: PanLaw::Minus3,
             dx: StemStrip::default(),
             mx: StemStrip::default(),
             fx: StemStrip::default(),

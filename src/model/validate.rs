@@ -136,6 +136,26 @@ pub fn check(session: &Session) -> Vec<Problem> {
         check_output(&mut c, session, format!("{at}.output"), &track.output);
         c.gain(format!("{at}.fader_db"), track.fader_db);
         c.pan(format!("{at}.pan"), track.pan);
+        for (name, value) in [
+            ("surround", track.surround),
+            ("divergence", track.divergence),
+        ] {
+            if !(0.0..=1.0).contains(&value) {
+                c.error(
+                    format!("{at}.{name}"),
+                    format!("{name} {value} is outside 0.0 .. 1.0"),
+                );
+            }
+        }
+        for (k, send) in track.sends.iter().enumerate() {
+            if session.bus_index(&send.bus).is_none() {
+                c.error(
+                    format!("{at}.sends[{k}].bus"),
+                    format!("there is no bus named \"{}\"", send.bus),
+                );
+            }
+            c.gain(format!("{at}.sends[{k}].level_db"), send.level_db);
+        }
         for (k, clip) in track.clips.iter().enumerate() {
             check_clip(&mut c, session, &format!("{at}.clips[{k}]"), clip);
         }

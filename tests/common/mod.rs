@@ -109,6 +109,7 @@ pub fn track(name: &str, format: TrackFormat, stem: StemKind, clips: Vec<Clip>) 
         pan: 0.0,
         mute: false,
         clips,
+        ..Default::default()
     }
 }
 
@@ -182,6 +183,7 @@ pub fn busy_session(dir: &std::path::Path) -> dubstage::model::Session {
         output: Output::Stem(StemKind::DX),
         fader_db: -2.0,
         mute: false,
+        ..Default::default()
     });
     let mut first = clip("a", 0, 30_000);
     first.gain_db = -3.0;

@@ -1,0 +1,34 @@
+//! How much one full channel strip costs per sample: `cargo run --release
+//! --example strip_cost` (use `perf stat` for instruction counts).
+
+use dubstage::dsp::strip::StripProcessor;
+use dubstage::model::strip::Strip;
+
+fn main() {
+    let mut strip = Strip::default();
+    strip.hpf.on = true;
+    for band in &mut strip.eq {
+        band.on = true;
+        band.gain_db = 2.0;
+    }
+    strip.compressor.on = true;
+    let mut p = StripProcessor::new(strip, 48_000);
+    let mut x = 1u32;
+    let mut block = vec![vec![0f32; 4096]];
+    let blocks = 48_000 * 60 / 4096;
+    let started = std::time::Instant::now();
+    for _ in 0..blocks {
+        for s in block[0].iter_mut() {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            *s = (x as i32 as f32) / 2_147_483_648.0 * 0.3;
+        }
+        p.process(&mut block, 4096);
+    }
+    let samples = (blocks * 4096) as f64;
+    println!(
+        "one mono strip (HPF, 4 EQ bands, compressor): {:.1} ns per sample",
+        started.elapsed().as_secs_f64() / samples * 1e9
+    );
+}

@@ -1,0 +1,187 @@
+//! A channel strip at work: trim and polarity, high- and low-pass filters,
+//! four EQ bands, expander/gate and compressor, in that order, on up to six
+//! channels with linked dynamics. Settings change through [`Strip::set`]
+//! and take effect on the next sample; nothing here allocates.
+
+use super::biquad::{run_cascade, Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
+use super::dynamics::{time_coefficient, CompressorSetup, CompressorState, GateSetup, GateState};
+use super::gain::db_to_gain;
+use crate::model::strip::{BandKind, Filter, Slope, Strip, StripParam};
+
+/// Most channels a strip processes (5.1).
+pub const MAX_CHANNELS: usize = 6;
+/// Filter sections: two for each pass filter (one when 12 dB/octave), four EQ bands.
+const SECTIONS: usize = 8;
+
+/// A strip's settings, its filters' coefficients and every channel's state.
+#[derive(Debug, Clone)]
+pub struct StripProcessor {
+    settings: Strip,
+    rate: f32,
+    bypassed: bool,
+    trim: f32,
+    /// The sections in use, in order.
+    sections: [Coefficients; SECTIONS],
+    used: usize,
+    gate: Option<GateSetup>,
+    compressor: Option<CompressorSetup>,
+    states: [[State; SECTIONS]; MAX_CHANNELS],
+    gate_state: GateState,
+    compressor_state: CompressorState,
+}
+
+fn pass_sections(
+    filter: &Filter,
+    rate: f64,
+    high: bool,
+    out: &mut [Coefficients; SECTIONS],
+    used: &mut usize,
+) {
+    if !filter.on {
+        return;
+    }
+    let make = |q| {
+        if high {
+            Coefficients::high_pass(filter.freq as f64, rate, q)
+        } else {
+            Coefficients::low_pass(filter.freq as f64, rate, q)
+        }
+    };
+    match filter.slope {
+        Slope::Db12 => {
+            out[*used] = make(BUTTERWORTH_Q);
+            *used += 1;
+        }
+        Slope::Db24 => {
+            for q in BUTTERWORTH4_Q {
+                out[*used] = make(q);
+                *used += 1;
+            }
+        }
+    }
+}
+
+impl StripProcessor {
+    pub fn new(settings: Strip, rate: u32) -> StripProcessor {
+        let mut p = StripProcessor {
+            settings,
+            rate: rate as f32,
+            bypassed: true,
+            trim: 1.0,
+            sections: [Coefficients::IDENTITY; SECTIONS],
+            used: 0,
+            gate: None,
+            compressor: None,
+            states: [[State::default(); SECTIONS]; MAX_CHANNELS],
+            gate_state: GateState::default(),
+            compressor_state: CompressorState::default(),
+        };
+        p.prepare();
+        p
+    }
+
+    pub fn settings(&self) -> &Strip {
+        &self.settings
+    }
+
+    /// Change one parameter; the filters keep their memory, so a sweep is smooth.
+    pub fn set(&mut self, param: StripParam, value: f32) {
+        self.settings.set(param, value);
+        self.prepare();
+    }
+
+    /// Turn the settings into coefficients.
+    fn prepare(&mut self) {
+        let s = &self.settings;
+        let rate = self.rate as f64;
+        self.bypassed = s.is_bypassed();
+        let polarity = if s.invert { -1.0 } else { 1.0 };
+        self.trim = db_to_gain(s.trim_db) * polarity;
+        let mut used = 0;
+        pass_sections(&s.hpf, rate, true, &mut self.sections, &mut used);
+        pass_sections(&s.lpf, rate, false, &mut self.sections, &mut used);
+        for band in s.eq.iter().filter(|b| b.on) {
+            let (f, q, g) = (band.freq as f64, band.q as f64, band.gain_db as f64);
+            self.sections[used] = match band.kind {
+                BandKind::LowShelf => Coefficients::low_shelf(f, rate, q, g),
+                BandKind::Bell => Coefficients::bell(f, rate, q, g),
+                BandKind::HighShelf => Coefficients::high_shelf(f, rate, q, g),
+            };
+            used += 1;
+        }
+        if used < self.used {
+            // Sections that fell out start from silence when they come back.
+            for channel in self.states.iter_mut() {
+                for state in &mut channel[used..self.used] {
+                    state.reset();
+                }
+            }
+        }
+        self.used = used;
+        let g = &s.gate;
+        self.gate = g.on.then(|| GateSetup {
+            threshold: g.threshold_db,
+            ratio: g.ratio.max(1.0),
+            range: g.range_db.max(0.0),
+            attack: time_coefficient(g.attack_ms, self.rate),
+            release: time_coefficient(g.release_ms, self.rate),
+            hold: (g.hold_ms * 0.001 * self.rate) as u32,
+        });
+        let c = &s.compressor;
+        self.compressor = c.on.then(|| CompressorSetup {
+            threshold: c.threshold_db,
+            ratio: c.ratio.max(1.0),
+            knee: c.knee_db.max(0.0),
+            attack: time_coefficient(c.attack_ms, self.rate),
+            release: time_coefficient(c.release_ms, self.rate),
+            makeup: c.makeup_db,
+        });
+    }
+
+    /// Process `channels[c][..n]` in place.
+    pub fn process(&mut self, channels: &mut [Vec<f32>], n: usize) {
+        if self.bypassed {
+            return;
+        }
+        let count = channels.len().min(MAX_CHANNELS);
+        for (plane, states) in channels.iter_mut().zip(self.states.iter_mut()).take(count) {
+            let samples = &mut plane[..n];
+            if self.trim != 1.0 {
+                for s in samples.iter_mut() {
+                    *s *= self.trim;
+                }
+            }
+            run_cascade(
+                &self.sections[..self.used],
+                &mut states[..self.used],
+                samples,
+            );
+        }
+        if self.gate.is_none() && self.compressor.is_none() {
+            return;
+        }
+        for i in 0..n {
+            let level = channels[..count]
+                .iter()
+                .fold(0f32, |m, c| m.max(c[i].abs()));
+            let mut gain = 1.0;
+            if let Some(setup) = &self.gate {
+                gain *= self.gate_state.next(setup, level);
+            }
+            if let Some(setup) = &self.compressor {
+                gain *= self.compressor_state.next(setup, level * gain);
+            }
+            for c in channels[..count].iter_mut() {
+                c[i] *= gain;
+            }
+        }
+    }
+
+    /// Gain reduction in dB now: (gate, compressor), for meters.
+    pub fn reduction_db(&self) -> (f32, f32) {
+        (
+            self.gate_state.reduction_db(),
+            self.compressor_state.reduction_db(),
+        )
+    }
+}

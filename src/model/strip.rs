@@ -1,0 +1,273 @@
+//! A channel strip's processing, as saved: input trim and polarity, high-
+//! and low-pass filters, a four-band EQ, an expander/gate and a compressor.
+//! Everything defaults to off, so a strip left alone passes its signal
+//! untouched, bit for bit.
+
+use serde::{Deserialize, Serialize};
+
+/// The processing of one track or bus, in signal order.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Strip {
+    /// Input gain in dB, before everything else.
+    pub trim_db: f32,
+    /// Invert the polarity.
+    pub invert: bool,
+    pub hpf: Filter,
+    pub lpf: Filter,
+    pub eq: [EqBand; 4],
+    pub gate: Gate,
+    pub compressor: Compressor,
+}
+
+/// A high- or low-pass filter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Filter {
+    pub on: bool,
+    /// Cutoff in Hz (the -3 dB point).
+    pub freq: f32,
+    pub slope: Slope,
+}
+
+/// Filter slope: Butterworth of order 2 or 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum Slope {
+    #[default]
+    Db12,
+    Db24,
+}
+
+/// The shape of an EQ band.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum BandKind {
+    LowShelf,
+    #[default]
+    Bell,
+    HighShelf,
+}
+
+/// One band of the parametric EQ.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EqBand {
+    pub on: bool,
+    pub kind: BandKind,
+    /// Centre (bell) or corner (shelf) frequency in Hz.
+    pub freq: f32,
+    pub gain_db: f32,
+    /// Bandwidth of a bell; a shelf's slope (0.707 is the steepest without overshoot).
+    pub q: f32,
+}
+
+/// A downward expander: below the threshold, the level falls `ratio` times
+/// faster than the input, down to `range_db` of reduction at most. A high
+/// ratio with a modest range is a gate for dialog room noise.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Gate {
+    pub on: bool,
+    pub threshold_db: f32,
+    pub ratio: f32,
+    /// Most reduction, in dB (positive).
+    pub range_db: f32,
+    pub attack_ms: f32,
+    pub hold_ms: f32,
+    pub release_ms: f32,
+}
+
+/// A feed-forward compressor with a soft knee.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Compressor {
+    pub on: bool,
+    pub threshold_db: f32,
+    pub ratio: f32,
+    /// Width of the soft knee in dB, centred on the threshold (0: hard knee).
+    pub knee_db: f32,
+    pub attack_ms: f32,
+    pub release_ms: f32,
+    pub makeup_db: f32,
+}
+
+impl Default for Filter {
+    fn default() -> Filter {
+        Filter {
+            on: false,
+            freq: 80.0,
+            slope: Slope::Db12,
+        }
+    }
+}
+
+impl Default for EqBand {
+    fn default() -> EqBand {
+        EqBand {
+            on: false,
+            kind: BandKind::Bell,
+            freq: 1000.0,
+            gain_db: 0.0,
+            q: 1.0,
+        }
+    }
+}
+
+impl Default for Gate {
+    fn default() -> Gate {
+        Gate {
+            on: false,
+            threshold_db: -50.0,
+            ratio: 4.0,
+            range_db: 20.0,
+            attack_ms: 1.0,
+            hold_ms: 50.0,
+            release_ms: 150.0,
+        }
+    }
+}
+
+impl Default for Compressor {
+    fn default() -> Compressor {
+        Compressor {
+            on: false,
+            threshold_db: -20.0,
+            ratio: 3.0,
+            knee_db: 6.0,
+            attack_ms: 5.0,
+            release_ms: 120.0,
+            makeup_db: 0.0,
+        }
+    }
+}
+
+impl Default for Strip {
+    fn default() -> Strip {
+        let lpf = Filter {
+            freq: 16_000.0,
+            ..Filter::default()
+        };
+        let eq = [
+            EqBand {
+                kind: BandKind::LowShelf,
+                freq: 100.0,
+                q: 0.707,
+                ..EqBand::default()
+            },
+            EqBand {
+                freq: 400.0,
+                ..EqBand::default()
+            },
+            EqBand {
+                freq: 2500.0,
+                ..EqBand::default()
+            },
+            EqBand {
+                kind: BandKind::HighShelf,
+                freq: 8000.0,
+                q: 0.707,
+                ..EqBand::default()
+            },
+        ];
+        Strip {
+            trim_db: 0.0,
+            invert: false,
+            hpf: Filter::default(),
+            lpf,
+            eq,
+            gate: Gate::default(),
+            compressor: Compressor::default(),
+        }
+    }
+}
+
+/// A strip parameter that can be changed while playing (and automated).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StripParam {
+    Trim,
+    Invert,
+    HpfOn,
+    HpfFreq,
+    HpfSlope24,
+    LpfOn,
+    LpfFreq,
+    LpfSlope24,
+    EqOn(u8),
+    EqFreq(u8),
+    EqGain(u8),
+    EqQ(u8),
+    GateOn,
+    GateThreshold,
+    GateRatio,
+    GateRange,
+    GateAttack,
+    GateHold,
+    GateRelease,
+    CompOn,
+    CompThreshold,
+    CompRatio,
+    CompKnee,
+    CompAttack,
+    CompRelease,
+    CompMakeup,
+}
+
+fn on(value: f32) -> bool {
+    value >= 0.5
+}
+
+impl Strip {
+    /// True when the strip changes nothing: the signal passes bit for bit.
+    pub fn is_bypassed(&self) -> bool {
+        self.trim_db == 0.0
+            && !self.invert
+            && !self.hpf.on
+            && !self.lpf.on
+            && self.eq.iter().all(|b| !b.on)
+            && !self.gate.on
+            && !self.compressor.on
+    }
+
+    /// Set one parameter (switches take 0 or 1), clamped to a sane range.
+    /// The console's model and the realtime thread's copy both change
+    /// through here, so they cannot drift apart.
+    pub fn set(&mut self, param: StripParam, value: f32) {
+        let freq = |v: f32| v.clamp(10.0, 22_000.0);
+        let ms = |v: f32| v.clamp(0.0, 5000.0);
+        match param {
+            StripParam::Trim => self.trim_db = value.clamp(-48.0, 24.0),
+            StripParam::Invert => self.invert = on(value),
+            StripParam::HpfOn => self.hpf.on = on(value),
+            StripParam::HpfFreq => self.hpf.freq = freq(value),
+            StripParam::HpfSlope24 => {
+                self.hpf.slope = if on(value) { Slope::Db24 } else { Slope::Db12 }
+            }
+            StripParam::LpfOn => self.lpf.on = on(value),
+            StripParam::LpfFreq => self.lpf.freq = freq(value),
+            StripParam::LpfSlope24 => {
+                self.lpf.slope = if on(value) { Slope::Db24 } else { Slope::Db12 }
+            }
+            StripParam::EqOn(b) => self.band(b).on = on(value),
+            StripParam::EqFreq(b) => self.band(b).freq = freq(value),
+            StripParam::EqGain(b) => self.band(b).gain_db = value.clamp(-24.0, 24.0),
+            StripParam::EqQ(b) => self.band(b).q = value.clamp(0.1, 20.0),
+            StripParam::GateOn => self.gate.on = on(value),
+            StripParam::GateThreshold => self.gate.threshold_db = value.clamp(-96.0, 0.0),
+            StripParam::GateRatio => self.gate.ratio = value.clamp(1.0, 100.0),
+            StripParam::GateRange => self.gate.range_db = value.clamp(0.0, 96.0),
+            StripParam::GateAttack => self.gate.attack_ms = ms(value),
+            StripParam::GateHold => self.gate.hold_ms = ms(value),
+            StripParam::GateRelease => self.gate.release_ms = ms(value),
+            StripParam::CompOn => self.compressor.on = on(value),
+            StripParam::CompThreshold => self.compressor.threshold_db = value.clamp(-96.0, 0.0),
+            StripParam::CompRatio => self.compressor.ratio = value.clamp(1.0, 100.0),
+            StripParam::CompKnee => self.compressor.knee_db = value.clamp(0.0, 24.0),
+            StripParam::CompAttack => self.compressor.attack_ms = ms(value),
+            StripParam::CompRelease => self.compressor.release_ms = ms(value),
+            StripParam::CompMakeup => self.compressor.makeup_db = value.clamp(-24.0, 24.0),
+        }
+    }
+
+    fn band(&mut self, b: u8) -> &mut EqBand {
+        &mut self.eq[(b as usize).min(3)]
+    }
+}
