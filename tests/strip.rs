@@ -23,15 +23,14 @@ fn gain_db(strip: Strip, freq: f32, amplitude: f32) -> f64 {
     let n = RATE as usize;
     let input = sine(freq, amplitude, n);
     let mut p = StripProcessor::new(strip, RATE);
-    let mut channels = vec![input.clone()];
-    for start in (0..n).step_by(333) {
-        let end = (start + 333).min(n);
-        let mut block = vec![channels[0][start..end].to_vec()];
-        p.process(&mut block, end - start);
-        channels[0][start..end].copy_from_slice(&block[0]);
+    let mut output = Vec::with_capacity(n);
+    for chunk in input.chunks(333) {
+        let mut block = [chunk.to_vec()];
+        p.process(&mut block, chunk.len());
+        output.extend_from_slice(&block[0]);
     }
     let settled = n / 2..n;
-    db(rms(&channels[0][settled.clone()]) / rms(&input[settled]))
+    db(rms(&output[settled.clone()]) / rms(&input[settled]))
 }
 
 fn with(f: impl FnOnce(&mut Strip)) -> Strip {
