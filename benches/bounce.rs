@@ -9,16 +9,15 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod support;
+
 use dubstage::bounce::{self, BounceOptions};
 use dubstage::media::cache::MediaCache;
 use dubstage::media::pool::MediaPool;
-use dubstage::media::writer::{OutputFormat, WavWriter};
 use dubstage::model::timecode::FrameRate;
-use dubstage::model::{
-    Clip, Fade, FadeShape, Output, Session, Source, StemKind, Track, TrackFormat,
-};
+use dubstage::model::{Output, Session, Source, StemKind, Track, TrackFormat};
+use support::{faded_clip, memory_mib, noise_wav, with_full_strips, RATE};
 
-const RATE: u32 = 48_000;
 const TRACKS: usize = 32;
 
 fn seconds() -> u64 {
@@ -30,31 +29,10 @@ fn seconds() -> u64 {
 
 /// One mono 24-bit file per track, filled with quiet noise.
 fn make_media(dir: &Path, frames: u64) -> Vec<PathBuf> {
-    std::fs::create_dir_all(dir).unwrap();
     (0..TRACKS)
         .map(|t| {
             let path = dir.join(format!("track{t:02}-{frames}.wav"));
-            if !path.exists() {
-                let partial = path.with_extension("partial");
-                let mut w =
-                    WavWriter::create(&partial, 1, RATE, OutputFormat::Int24, None).unwrap();
-                let mut x = 0x9E37_79B9u32.wrapping_mul(t as u32 + 1);
-                let mut block = vec![0f32; 65_536];
-                let mut done = 0;
-                while done < frames {
-                    let n = (frames - done).min(block.len() as u64) as usize;
-                    for s in &mut block[..n] {
-                        x ^= x << 13;
-                        x ^= x >> 17;
-                        x ^= x << 5;
-                        *s = (x as i32 as f32) / 2_147_483_648.0 * 0.1;
-                    }
-                    w.write_planar(&[&block[..n]], n).unwrap();
-                    done += n as u64;
-                }
-                w.finish().unwrap();
-                std::fs::rename(&partial, &path).unwrap();
-            }
+            noise_wav(&path, frames, t as u32);
             path
         })
         .collect()
@@ -76,26 +54,13 @@ fn make_session(media: &[PathBuf], frames: u64) -> Session {
         let mut k = 0;
         while position < frames {
             let length = clip_len.min(frames - position);
-            clips.push(Clip {
-                name: String::new(),
-                source: id.clone(),
-                channel: 0,
-                source_offset: position,
+            clips.push(faded_clip(
+                &id,
+                position,
                 position,
                 length,
-                gain_db: -1.0 - (k % 5) as f32,
-                fade_in: Fade {
-                    length: 4800.min(length / 2),
-                    shape: FadeShape::EqualPower,
-                },
-                fade_out: Fade {
-                    length: 4800.min(length / 2),
-                    shape: FadeShape::SCurve,
-                },
-                dips: Vec::new(),
-                mute: false,
-                looped: None,
-            });
+                -1.0 - (k % 5) as f32,
+            ));
             position += length;
             k += 1;
         }
@@ -113,27 +78,6 @@ fn make_session(media: &[PathBuf], frames: u64) -> Session {
     s
 }
 
-/// Every track's strip as a mixer sets up dialog: a high-pass filter, the
-/// four EQ bands and the compressor.
-fn with_full_strips(mut session: Session) -> Session {
-    for t in &mut session.tracks {
-        t.strip.hpf.on = true;
-        t.strip.hpf.freq = 80.0;
-        for (k, band) in t.strip.eq.iter_mut().enumerate() {
-            band.on = true;
-            band.gain_db = if k % 2 == 0 { 2.0 } else { -3.0 };
-        }
-        t.strip.compressor.on = true;
-    }
-    session
-}
-
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
 fn main() {
     let target = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
     let secs = seconds();
@@ -146,7 +90,7 @@ fn main() {
     let pool = MediaPool::open(&session, Path::new("."), &cache, |_| {});
     assert!(pool.offline().next().is_none());
     let out = target.join("bench-out");
-    let rss_before = peak_rss_kib();
+    let rss_before = memory_mib("VmHWM:");
     let mut best = f64::MAX;
     for run in 0..3 {
         let report = bounce::bounce(&session, &pool, &BounceOptions::new(&out), |_, _| {}).unwrap();
@@ -158,10 +102,10 @@ fn main() {
         );
     }
     println!(
-        "best: {:.0}x real time; peak resident memory {} MiB (before bouncing: {} MiB)",
+        "best: {:.0}x real time; peak resident memory {:.0} MiB (before bouncing: {:.0} MiB)",
         secs as f64 / best,
-        peak_rss_kib().unwrap_or(0) / 1024,
-        rss_before.unwrap_or(0) / 1024
+        memory_mib("VmHWM:"),
+        rss_before
     );
     let full = with_full_strips(session);
     let report = bounce::bounce(&full, &pool, &BounceOptions::new(&out), |_, _| {}).unwrap();

@@ -12,46 +12,27 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod support;
+
 use dubstage::audio::{build, Engine, EngineOptions};
 use dubstage::engine::msg::{ToEngine, TransportState};
 use dubstage::media::cache::MediaCache;
 use dubstage::media::pool::MediaPool;
-use dubstage::media::writer::{OutputFormat, WavWriter};
 use dubstage::model::timecode::FrameRate;
-use dubstage::model::{
-    Clip, Fade, FadeShape, Output, Session, Source, StemKind, Track, TrackFormat,
-};
+use dubstage::model::{Output, Session, Source, StemKind, Track, TrackFormat};
 use ringbuf::traits::Consumer;
+use support::{faded_clip, memory_mib, noise_wav, with_full_strips, RATE};
 
-const RATE: u32 = 48_000;
 const TRACKS: usize = 64;
 const CYCLE: usize = 256;
 /// Distinct media files the clips draw on (each 60 s).
 const FILES: usize = 16;
 
 fn media(dir: &Path) -> Vec<PathBuf> {
-    std::fs::create_dir_all(dir).unwrap();
-    let frames = 60 * RATE as usize;
     (0..FILES)
         .map(|f| {
             let path = dir.join(format!("src{f:02}.wav"));
-            if !path.exists() {
-                let partial = path.with_extension("partial");
-                let mut w =
-                    WavWriter::create(&partial, 1, RATE, OutputFormat::Int24, None).unwrap();
-                let mut x = 0x1234_5678u32.wrapping_mul(f as u32 + 3);
-                let samples: Vec<f32> = (0..frames)
-                    .map(|_| {
-                        x ^= x << 13;
-                        x ^= x >> 17;
-                        x ^= x << 5;
-                        (x as i32 as f32) / 2_147_483_648.0 * 0.1
-                    })
-                    .collect();
-                w.write_planar(&[&samples], frames).unwrap();
-                w.finish().unwrap();
-                std::fs::rename(&partial, &path).unwrap();
-            }
+            noise_wav(&path, 60 * RATE as u64, f as u32 + 100);
             path
         })
         .collect()
@@ -72,26 +53,14 @@ fn session(files: &[PathBuf], seconds: u64) -> Session {
         let mut position = (t as u64 * 997) % clip;
         let mut k = t;
         while position + clip <= seconds * RATE as u64 {
-            clips.push(Clip {
-                name: String::new(),
-                source: format!("s{}", k % FILES),
-                channel: 0,
-                source_offset: (k as u64 * 12_345) % (40 * RATE as u64),
+            let offset = (k as u64 * 12_345) % (40 * RATE as u64);
+            clips.push(faded_clip(
+                &format!("s{}", k % FILES),
+                offset,
                 position,
-                length: clip,
-                gain_db: -3.0,
-                fade_in: Fade {
-                    length: 2400,
-                    shape: FadeShape::EqualPower,
-                },
-                fade_out: Fade {
-                    length: 4800,
-                    shape: FadeShape::SCurve,
-                },
-                dips: Vec::new(),
-                mute: false,
-                looped: None,
-            });
+                clip,
+                -3.0,
+            ));
             position += clip;
             k += 7;
         }
@@ -107,32 +76,6 @@ fn session(files: &[PathBuf], seconds: u64) -> Session {
         });
     }
     s
-}
-
-/// Every track's strip as a mixer sets up dialog: a high-pass filter, the
-/// four EQ bands and the compressor.
-fn with_full_strips(mut session: Session) -> Session {
-    for t in &mut session.tracks {
-        t.strip.hpf.on = true;
-        t.strip.hpf.freq = 80.0;
-        for (k, band) in t.strip.eq.iter_mut().enumerate() {
-            band.on = true;
-            band.gain_db = if k % 2 == 0 { 2.0 } else { -3.0 };
-        }
-        t.strip.compressor.on = true;
-    }
-    session
-}
-
-fn rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let kib: f64 = status
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    kib / 1024.0
 }
 
 /// Drive the realtime engine by hand at `speed` times real time from
@@ -195,13 +138,13 @@ fn main() {
         .join("playback");
     let files = media(&target);
     let cache = MediaCache::new(target.join("cache"));
-    let base = rss_mib();
+    let base = memory_mib("VmRSS:");
 
     let short = session(&files, 600);
     let pool = Arc::new(MediaPool::open(&short, Path::new("."), &cache, |_| {}));
     let (costs, underruns) = drive(&short, &pool, 0, 4000, 8.0);
     report_cost("10 min x 64 tracks", costs);
-    println!("  underruns {underruns}; resident memory while playing {:.0} MiB (process before: {base:.0} MiB)", rss_mib());
+    println!("  underruns {underruns}; resident memory while playing {:.0} MiB (process before: {base:.0} MiB)", memory_mib("VmRSS:"));
 
     let full = with_full_strips(short.clone());
     let (costs, underruns) = drive(&full, &pool, 0, 4000, 8.0);
@@ -221,7 +164,7 @@ fn main() {
         );
         println!(
             "  underruns {underruns}; resident memory while playing {:.0} MiB",
-            rss_mib()
+            memory_mib("VmRSS:")
         );
     }
 
@@ -251,7 +194,7 @@ fn xrun_soak(session: &Session, pool: &Arc<MediaPool>, seconds: u64) {
     while started.elapsed() < Duration::from_secs(seconds) {
         std::thread::sleep(Duration::from_millis(200));
         engine.poll(|_| {});
-        peak_rss = peak_rss.max(rss_mib());
+        peak_rss = peak_rss.max(memory_mib("VmRSS:"));
     }
     let status = engine.status().clone();
     println!(

@@ -3,23 +3,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
 use clap::CommandFactory;
 use common::*;
-
-fn dubstage(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dubstage"))
-        .args(args)
-        .current_dir(cwd)
-        .env("DUBSTAGE_CACHE_DIR", cwd.join("cache"))
-        .output()
-        .expect("run dubstage")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
 
 #[test]
 fn the_demo_writes_its_scene_and_bounces() {

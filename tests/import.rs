@@ -4,7 +4,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output as ProcessOutput};
 
 use common::*;
 use dubstage::bounce::{self, BounceOptions};
@@ -896,19 +895,6 @@ fn spotting_moves_a_clip_to_its_original_timecode() {
         err.contains("01:00:31:00 is before the session start 01:01:00:00"),
         "{err}"
     );
-}
-
-fn dubstage(args: &[&str], cwd: &Path) -> ProcessOutput {
-    Command::new(env!("CARGO_BIN_EXE_dubstage"))
-        .args(args)
-        .current_dir(cwd)
-        .env("DUBSTAGE_CACHE_DIR", cwd.join("cache"))
-        .output()
-        .expect("run dubstage")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]

@@ -9,15 +9,9 @@ use std::io::Read;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
-use symphonia::core::codecs::CODEC_TYPE_NULL;
-use symphonia::core::formats::FormatOptions;
-use symphonia::core::io::MediaSourceStream;
-use symphonia::core::meta::MetadataOptions;
-use symphonia::core::probe::Hint;
-
 use super::time::Seconds;
-use crate::media::wav;
 use crate::media::MediaError;
+use crate::media::{decode, wav};
 use crate::model::timecode::FrameRate;
 
 /// Largest iXML chunk read; real ones are a few kilobytes.
@@ -83,38 +77,11 @@ pub fn read(path: &Path) -> Result<SourceInfo, MediaError> {
 
 /// Format of a file that is not plain PCM WAV, from its container header.
 fn probe_any(path: &Path) -> Result<SourceInfo, MediaError> {
-    let file = File::open(path).map_err(|source| MediaError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    let stream = MediaSourceStream::new(Box::new(file), Default::default());
-    let mut hint = Hint::new();
-    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
-        hint.with_extension(ext);
-    }
-    let unsupported = |why: String| MediaError::Unsupported {
-        path: path.to_path_buf(),
-        why,
-    };
-    let probed = symphonia::default::get_probe()
-        .format(
-            &hint,
-            stream,
-            &FormatOptions::default(),
-            &MetadataOptions::default(),
-        )
-        .map_err(|e| unsupported(format!("not a media file dubstage can read ({e})")))?;
-    let track = probed
-        .format
-        .tracks()
-        .iter()
-        .find(|t| t.codec_params.codec != CODEC_TYPE_NULL && t.codec_params.sample_rate.is_some())
-        .ok_or_else(|| unsupported("the file has no audio track".into()))?;
-    let params = &track.codec_params;
+    let info = decode::probe(path)?;
     Ok(SourceInfo {
-        sample_rate: params.sample_rate.unwrap_or(0),
-        channels: params.channels.map_or(1, |c| c.count()),
-        frames: params.n_frames.unwrap_or(0),
+        sample_rate: info.sample_rate,
+        channels: info.channels,
+        frames: info.frames.unwrap_or(0),
         time_reference: None,
         ixml: None,
     })

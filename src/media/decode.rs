@@ -12,7 +12,7 @@ use std::fs::File;
 use std::path::Path;
 
 use symphonia::core::audio::{AudioBuffer, Signal};
-use symphonia::core::codecs::{Decoder, DecoderOptions, CODEC_TYPE_NULL};
+use symphonia::core::codecs::{CodecParameters, Decoder, DecoderOptions, CODEC_TYPE_NULL};
 use symphonia::core::errors::Error as SymphoniaError;
 use symphonia::core::formats::{FormatOptions, FormatReader};
 use symphonia::core::io::MediaSourceStream;
@@ -44,7 +44,20 @@ struct Stream {
     sample_rate: u32,
 }
 
-fn open(path: &Path) -> Result<Stream, MediaError> {
+/// What a media file's header says, before decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MediaInfo {
+    pub channels: usize,
+    pub sample_rate: u32,
+    /// Frames, when the container says (an MP3 without a header may not).
+    pub frames: Option<u64>,
+}
+
+/// The format reader of `path`, its first audio track's id and parameters.
+fn open_format(
+    path: &Path,
+    gapless: bool,
+) -> Result<(Box<dyn FormatReader>, u32, CodecParameters), MediaError> {
     let file = File::open(path).map_err(|source| MediaError::Io {
         path: path.to_path_buf(),
         source,
@@ -55,7 +68,7 @@ fn open(path: &Path) -> Result<Stream, MediaError> {
         hint.with_extension(ext);
     }
     let options = FormatOptions {
-        enable_gapless: true,
+        enable_gapless: gapless,
         ..Default::default()
     };
     let unsupported = |why: String| MediaError::Unsupported {
@@ -71,13 +84,31 @@ fn open(path: &Path) -> Result<Stream, MediaError> {
         .iter()
         .find(|t| t.codec_params.codec != CODEC_TYPE_NULL && t.codec_params.sample_rate.is_some())
         .ok_or_else(|| unsupported("the file has no audio track".into()))?;
-    let params = track.codec_params.clone();
+    let (id, params) = (track.id, track.codec_params.clone());
+    Ok((format, id, params))
+}
+
+/// Read the header of the media file at `path`: channels, rate and length.
+pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
+    let (_, _, params) = open_format(path, false)?;
+    Ok(MediaInfo {
+        channels: params.channels.map_or(1, |c| c.count()),
+        sample_rate: params.sample_rate.unwrap_or(0),
+        frames: params.n_frames,
+    })
+}
+
+fn open(path: &Path) -> Result<Stream, MediaError> {
+    let (format, track_id, params) = open_format(path, true)?;
     let decoder = symphonia::default::get_codecs()
         .make(&params, &DecoderOptions::default())
-        .map_err(|e| unsupported(format!("its codec is not supported ({e})")))?;
+        .map_err(|e| MediaError::Unsupported {
+            path: path.to_path_buf(),
+            why: format!("its codec is not supported ({e})"),
+        })?;
     let channels = params.channels.map(|c| c.count()).unwrap_or(0);
     Ok(Stream {
-        track_id: track.id,
+        track_id,
         format,
         decoder,
         channels,

@@ -36,6 +36,21 @@ pub fn signal(frames: usize, seed: u32) -> Vec<f32> {
         .collect()
 }
 
+/// Run the dubstage binary in `cwd` with a media cache of its own there.
+pub fn dubstage(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_dubstage"))
+        .args(args)
+        .current_dir(cwd)
+        .env("DUBSTAGE_CACHE_DIR", cwd.join("cache"))
+        .output()
+        .expect("run dubstage")
+}
+
+/// Text of a process's output.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
 /// `x` rounded to the nearest 24-bit sample value.
 pub fn q24(x: f32) -> f32 {
     (x * 8_388_608.0).round() / 8_388_608.0
