@@ -1,6 +1,9 @@
 //! Pure, allocation-free signal building blocks. Nothing here allocates,
 //! locks or knows about threads; every function is safe in the process callback.
 
+pub mod delay;
 pub mod fade;
 pub mod gain;
+pub mod limiter;
 pub mod pan;
+pub mod truepeak;
