@@ -29,6 +29,9 @@ use super::truepeak::{TruePeakDetector, DELAY, TAPS};
 /// Gains are summed as fixed-point integers with this many fraction bits.
 const FRACTION_BITS: u32 = 32;
 const ONE: u64 = 1 << FRACTION_BITS;
+/// A release this close to unity (-0.0001 dB) snaps to it, so the signal
+/// passes bit for bit again about 11 release time constants after a peak.
+const UNITY_SNAP: f64 = 1e-5;
 /// Samples held at full depth on each side of a peak: the interpolator's reach.
 const HOLD_HALF: usize = TAPS;
 
@@ -187,7 +190,11 @@ impl TruePeakLimiter {
                 };
                 let least = self.need.push(self.at, need);
                 let released = 1.0 - (1.0 - self.released) * self.release_keep;
-                self.released = if released > 1.0 - 1e-9 { 1.0 } else { released };
+                self.released = if released > 1.0 - UNITY_SNAP {
+                    1.0
+                } else {
+                    released
+                };
                 let least = least as f64 / ONE as f64;
                 if least < self.released {
                     self.released = least;
