@@ -2,11 +2,16 @@
 //! (loudness, true peak) and Tech 3342 (loudness range): every case that is
 //! defined by a formula, synthesized here. Tolerances are the standards':
 //! +/-0.1 LU for loudness, +/-1 LU for loudness range, +0.2/-0.4 dB for
-//! true peak.
+//! true peak. Then the speech gate behind dialog-gated loudness, on
+//! synthesized speech with pauses, against music.
+
+mod common;
 
 use std::f64::consts::PI;
 
-use dubstage::loudness::{LoudnessMeter, Meter};
+use common::synth;
+use dubstage::loudness::dialog::{BLOCK_HOP_SECONDS, HANGOVER_BLOCKS};
+use dubstage::loudness::{LoudnessMeter, Meter, SpeechGate};
 
 const RATE: u32 = 48_000;
 
@@ -276,4 +281,99 @@ fn tech_3342_cases_1_to_4_loudness_range() {
             &format!("3342 case {}", k + 1),
         );
     }
+}
+
+/// Meter a printmaster and its DX stem (mono, centred) together.
+fn gate_on(dx: &[f32], music: &[Vec<f32>; 2]) -> (LoudnessMeter, LoudnessMeter) {
+    let mut pm_meter = LoudnessMeter::new(2, RATE).unwrap().log_blocks();
+    let mut dx_meter = LoudnessMeter::new(2, RATE).unwrap().log_blocks();
+    let pm: Vec<Vec<f32>> = music
+        .iter()
+        .map(|side| side.iter().zip(dx).map(|(m, d)| m + d).collect())
+        .collect();
+    for k in (0..dx.len()).step_by(4096) {
+        let end = (k + 4096).min(dx.len());
+        dx_meter.add(&[&dx[k..end], &dx[k..end]]);
+        pm_meter.add(&[&pm[0][k..end], &pm[1][k..end]]);
+    }
+    (pm_meter, dx_meter)
+}
+
+#[test]
+fn the_speech_gate_opens_on_phrases_and_closes_in_the_pauses() {
+    let frames = 40 * RATE as usize;
+    let (dx, phrases) = synth::speech(frames, RATE, 0.25, 3);
+    assert!(phrases.len() >= 6, "{} phrases", phrases.len());
+    // Music swells in the pauses, as it does between lines, and is 20 dB
+    // down under the dialog and for 0.8 s around it.
+    let mut music = synth::music(frames, RATE, 0.4);
+    let margin = 8 * RATE as usize / 10;
+    for side in &mut music {
+        for p in &phrases {
+            for s in &mut side[p.start.saturating_sub(margin)..(p.end + margin).min(frames)] {
+                *s *= 0.1;
+            }
+        }
+    }
+    let (pm, dxm) = gate_on(&dx, &music);
+    let gate = SpeechGate::new(dxm.blocks(), dxm.integrated());
+    let in_phrase = |a: f64, b: f64| {
+        phrases
+            .iter()
+            .any(|p| a >= p.start as f64 / RATE as f64 && b <= p.end as f64 / RATE as f64)
+    };
+    let near_phrase = |a: f64, b: f64| {
+        phrases
+            .iter()
+            .any(|p| a < p.end as f64 / RATE as f64 && b > p.start as f64 / RATE as f64)
+    };
+    for (k, &open) in gate.dialog.iter().enumerate() {
+        let end = 0.4 + k as f64 * BLOCK_HOP_SECONDS;
+        if in_phrase(end - 0.4, end) {
+            assert!(open, "block ending at {end:.1} s lies inside a phrase");
+        }
+        let reach = 0.4 + HANGOVER_BLOCKS as f64 * BLOCK_HOP_SECONDS;
+        if !near_phrase(end - reach, end) {
+            assert!(!open, "block ending at {end:.1} s lies in a pause");
+        }
+    }
+    let dialog = gate.measure(pm.blocks());
+    let programme = pm.integrated().unwrap();
+    let gated = dialog.integrated.unwrap();
+    // Under the dialog the music is 20 dB down, so the dialog-gated
+    // loudness is the speech's; the programme is pushed up by the music.
+    let speech_alone = dxm.integrated().unwrap();
+    assert!(
+        (gated - speech_alone).abs() < 1.0,
+        "{gated} vs speech {speech_alone}"
+    );
+    assert!(
+        programme > gated + 3.0,
+        "programme {programme} vs dialog {gated}"
+    );
+    let spoken: f64 = phrases.iter().map(|p| p.len() as f64 / RATE as f64).sum();
+    assert!(
+        dialog.dialog_seconds >= spoken
+            && dialog.dialog_seconds <= spoken + 0.8 * phrases.len() as f64,
+        "{} s of dialog for {spoken} s spoken",
+        dialog.dialog_seconds
+    );
+}
+
+#[test]
+fn music_alone_or_room_tone_in_the_dialog_stem_never_opens_the_gate() {
+    let frames = 20 * RATE as usize;
+    let music = synth::music(frames, RATE, 0.4);
+    let silent = vec![0f32; frames];
+    let (pm, dx) = gate_on(&silent, &music);
+    let dialog = SpeechGate::new(dx.blocks(), dx.integrated()).measure(pm.blocks());
+    assert_eq!((dialog.integrated, dialog.dialog_seconds), (None, 0.0));
+    // Room tone cut into the DX stem sits under the absolute threshold.
+    let room: Vec<f32> = (0..frames)
+        .map(|i| 0.002 * ((i as f32 * 0.37).sin() + (i as f32 * 0.011).sin()))
+        .collect();
+    let (pm, dx) = gate_on(&room, &music);
+    assert!(dx.integrated().unwrap() < -45.0);
+    let dialog = SpeechGate::new(dx.blocks(), dx.integrated()).measure(pm.blocks());
+    assert_eq!(dialog.integrated, None);
 }

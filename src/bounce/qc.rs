@@ -96,6 +96,8 @@ pub struct QcReport {
     pub dialog: DialogLoudness,
     pub checks: Vec<Check>,
     pub outputs: Vec<OutputQc>,
+    /// How the version was made (the level measured before the trim...).
+    pub notes: Vec<String>,
     /// Things to look at that do not fail the version.
     pub warnings: Vec<String>,
     pub pass: bool,
@@ -154,7 +156,7 @@ impl QcReport {
             check.pass |= loudest.is_none();
             checks.push(check);
         }
-        let mut warnings = notes;
+        let mut warnings = Vec::new();
         if let Some(ceiling) = profile.true_peak_max {
             for o in &report.outputs {
                 if o.name != "PM" && o.loudness.true_peak.is_some_and(|tp| tp > ceiling + 0.005) {
@@ -203,6 +205,7 @@ impl QcReport {
                     loudness: o.loudness.clone(),
                 })
                 .collect(),
+            notes,
             warnings,
             pass,
         }
@@ -280,6 +283,12 @@ impl QcReport {
                 level(r.true_peak),
                 level(r.sample_peak)
             ));
+        }
+        if !self.notes.is_empty() {
+            t.push_str("\nnotes:\n");
+            for n in &self.notes {
+                t.push_str(&format!("  {n}\n"));
+            }
         }
         if !self.warnings.is_empty() {
             t.push_str("\nwarnings:\n");
