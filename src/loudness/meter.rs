@@ -166,9 +166,14 @@ impl LoudnessMeter {
         self.energies[self.at] = energy;
         self.at = (self.at + 1) % self.short_steps;
         self.steps += 1;
+        // The newest `n` energies end just before `at` in the ring.
         let mean_of_last = |n: usize, energies: &[f64], at: usize| {
-            let len = energies.len();
-            let sum: f64 = (0..n).map(|k| energies[(at + len - 1 - k) % len]).sum();
+            let sum: f64 = if n <= at {
+                energies[at - n..at].iter().sum()
+            } else {
+                energies[..at].iter().sum::<f64>()
+                    + energies[energies.len() - (n - at)..].iter().sum::<f64>()
+            };
             sum / n as f64
         };
         if self.steps >= self.momentary_steps as u64 {
