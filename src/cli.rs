@@ -20,9 +20,17 @@ pub enum Command {
     Bounce {
         /// The session file (.ron).
         session: PathBuf,
-        /// Folder for DX.wav, MX.wav, FX.wav, ME.wav, PM.wav and summary.txt.
+        /// Folder for DX.wav, MX.wav, FX.wav, ME.wav, PM.wav and summary.txt
+        /// (with --profile: one sub-folder per version).
         #[arg(short, long, value_name = "DIR")]
         output: PathBuf,
+        /// Render a delivery version: trimmed to the profile's loudness target,
+        /// limited to its true-peak ceiling, with a QC report. May be repeated.
+        #[arg(short, long = "profile", value_name = "NAME")]
+        profiles: Vec<String>,
+        /// A file of delivery profiles (RON) merged over the shipped ones.
+        #[arg(long = "profiles", value_name = "FILE")]
+        profiles_file: Option<PathBuf>,
         /// Only this span: START..END as timecode (01:00:10:00), samples (480000),
         /// seconds (10s, 1.5s) or milliseconds (250ms); END is exclusive.
         #[arg(short, long, value_name = "START..END")]
@@ -65,6 +73,15 @@ pub enum Command {
         /// Where to write the session file.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Measure media files: loudness (BS.1770 / EBU R128), loudness range, true peak.
+    Loudness {
+        /// The files: any format and channel count dubstage reads.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Print JSON (an array, one object per file) instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Check a session: its syntax and fields, and whether every source can be read.
     Check {

@@ -3,7 +3,8 @@
 //! The layers, from the bottom: [`model`] (the session as saved), [`dsp`]
 //! (allocation-free building blocks), [`media`] (decoding sources at the
 //! session rate), [`engine`] (Plan and process), [`bounce`] (stems and
-//! printmaster to files), [`demo`] (the synthesized demo scene) and
+//! printmaster to files, delivery versions), [`loudness`] (BS.1770 meters,
+//! dialog-gated loudness), [`demo`] (the synthesized demo scene) and
 //! [`import`] (sessions from the picture editor's EDL or OTIO cut).
 
 pub mod audio;
@@ -13,5 +14,6 @@ pub mod demo;
 pub mod dsp;
 pub mod engine;
 pub mod import;
+pub mod loudness;
 pub mod media;
 pub mod model;

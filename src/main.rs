@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 
-use dubstage::bounce::{self, BounceOptions};
+use dubstage::bounce::{self, profile, BounceOptions};
 use dubstage::import::{self, BuildOptions};
 use dubstage::media::cache::MediaCache;
 use dubstage::media::pool::MediaPool;
@@ -19,31 +19,50 @@ use dubstage::cli::{Cli, Command, SampleFormatArg};
 
 mod play;
 
+/// Why a command did not succeed, and so its exit status.
+enum Failure {
+    /// Status 1: something could not be read, rendered or written.
+    Error(String),
+    /// Status 3: every version was written, but one or more failed its QC.
+    Qc(String),
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Bounce {
             session,
             output,
+            profiles,
+            profiles_file,
             range,
             format,
             block,
-        } => run_bounce(&session, &output, range.as_deref(), format, block as usize),
+        } => run_bounce(
+            &session,
+            &output,
+            &profiles,
+            profiles_file.as_deref(),
+            range.as_deref(),
+            format,
+            block as usize,
+        ),
         Command::Play {
             session,
             range,
             looped,
             no_jack,
             name,
-        } => play::run(&session, range.as_deref(), looped, no_jack, &name),
-        Command::Check { session } => run_check(&session),
+        } => play::run(&session, range.as_deref(), looped, no_jack, &name).map_err(Failure::Error),
+        Command::Loudness { files, json } => run_loudness(&files, json).map_err(Failure::Error),
+        Command::Check { session } => run_check(&session).map_err(Failure::Error),
         Command::New {
             name,
             template,
             layout,
             output,
-        } => run_new(&name, &template, &layout, output.as_deref()),
-        Command::Demo { dir } => run_demo(&dir),
+        } => run_new(&name, &template, &layout, output.as_deref()).map_err(Failure::Error),
+        Command::Demo { dir } => run_demo(&dir).map_err(Failure::Error),
         Command::Import {
             cut,
             media,
@@ -51,14 +70,20 @@ fn main() -> ExitCode {
             rate,
             start,
             force,
-        } => run_import(&cut, media, &output, rate, start, force),
-        Command::Spot { session, clip, all } => run_spot(&session, &clip, all),
+        } => run_import(&cut, media, &output, rate, start, force).map_err(Failure::Error),
+        Command::Spot { session, clip, all } => {
+            run_spot(&session, &clip, all).map_err(Failure::Error)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
+        Err(Failure::Error(message)) => {
             eprintln!("dubstage: {message}");
             ExitCode::FAILURE
+        }
+        Err(Failure::Qc(message)) => {
+            eprintln!("dubstage: {message}");
+            ExitCode::from(3)
         }
     }
 }
@@ -84,11 +109,22 @@ pub(crate) fn open(path: &Path) -> Result<(file::Loaded, MediaPool), String> {
 fn run_bounce(
     session: &Path,
     output: &Path,
+    profiles: &[String],
+    profiles_file: Option<&Path>,
     range: Option<&str>,
     format: SampleFormatArg,
     block: usize,
-) -> Result<(), String> {
-    let (loaded, pool) = open(session)?;
+) -> Result<(), Failure> {
+    let known = match profiles_file {
+        Some(file) => profile::load(file).map_err(|e| Failure::Error(e.to_string()))?,
+        None => profile::defaults(),
+    };
+    let chosen = profiles
+        .iter()
+        .map(|name| profile::find(&known, name).cloned())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| Failure::Error(e.to_string()))?;
+    let (loaded, pool) = open(session).map_err(Failure::Error)?;
     let mut options = BounceOptions::new(output);
     options.block = block;
     options.format = match format {
@@ -97,16 +133,150 @@ fn run_bounce(
     };
     if let Some(text) = range {
         let clock = bounce::clock(&loaded.session);
-        options.range = Some(parse_range(text, &clock).map_err(|e| format!("--range: {e}"))?);
+        options.range =
+            Some(parse_range(text, &clock).map_err(|e| Failure::Error(format!("--range: {e}")))?);
+    }
+    if !chosen.is_empty() {
+        return run_delivery(&loaded.session, &pool, &options, &chosen);
     }
     let mut bar = Progress::new();
     let report = bounce::bounce(&loaded.session, &pool, &options, |done, total| {
         bar.update(done, total)
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| Failure::Error(e.to_string()))?;
     bar.clear();
     print!("{}", report.summary());
     println!("files in {}", output.display());
+    Ok(())
+}
+
+/// Bounce one version per profile, print what each measured, and fail when
+/// any version could not be written or failed its QC.
+fn run_delivery(
+    session: &dubstage::model::Session,
+    pool: &MediaPool,
+    options: &BounceOptions,
+    profiles: &[profile::Profile],
+) -> Result<(), Failure> {
+    let mut bar = Progress::new();
+    let versions =
+        bounce::deliver::deliver(session, pool, options, profiles, |label, done, total| {
+            bar.update_labelled(label, done, total)
+        })
+        .map_err(|e| Failure::Error(e.to_string()))?;
+    bar.clear();
+    let (mut errors, mut failed) = (Vec::new(), Vec::new());
+    for v in &versions {
+        match &v.outcome {
+            Ok((_, qc)) => {
+                let checks: Vec<String> = qc
+                    .checks
+                    .iter()
+                    .map(|c| {
+                        let value = c.measured.map_or("-inf".into(), |m| format!("{m:.2}"));
+                        format!("{} {value} {}", c.what, c.unit)
+                    })
+                    .collect();
+                println!(
+                    "{:<12} {}  trim {:+.2} dB  {}  -> {}",
+                    v.profile.name,
+                    if qc.pass { "PASS" } else { "FAIL" },
+                    qc.trim_db,
+                    checks.join(", "),
+                    v.dir.join("qc.txt").display()
+                );
+                for w in &qc.warnings {
+                    println!("{:<12}   warning: {w}", "");
+                }
+                if !qc.pass {
+                    failed.push(v.profile.name.clone());
+                }
+            }
+            Err(e) => {
+                println!("{:<12} ERROR  {e}", v.profile.name);
+                errors.push(v.profile.name.clone());
+            }
+        }
+    }
+    let count = versions.len();
+    if !errors.is_empty() {
+        let mut all = errors;
+        all.extend(failed);
+        return Err(Failure::Error(format!(
+            "{} of {count} version(s) not delivered: {}",
+            all.len(),
+            all.join(", ")
+        )));
+    }
+    if !failed.is_empty() {
+        return Err(Failure::Qc(format!(
+            "{} of {count} version(s) failed QC: {}",
+            failed.len(),
+            failed.join(", ")
+        )));
+    }
+    println!("{count} version(s) in {}", options.out_dir.display());
+    Ok(())
+}
+
+/// Measure each file; print text for people or one JSON array. A file that
+/// cannot be measured is reported and the others still are.
+fn run_loudness(files: &[PathBuf], json: bool) -> Result<(), String> {
+    use dubstage::loudness::file::measure_file;
+    use dubstage::loudness::reading::level;
+    let mut failed = 0;
+    let mut out = Vec::new();
+    for file in files {
+        match measure_file(file) {
+            Ok(m) => {
+                for w in &m.warnings {
+                    eprintln!("warning: {w}");
+                }
+                if json {
+                    out.push(serde_json::to_value(&m).map_err(|e| e.to_string())?);
+                } else {
+                    let r = &m.reading;
+                    let per_channel: Vec<String> =
+                        r.true_peak_channels.iter().map(|&p| level(p)).collect();
+                    println!(
+                        "{}: {} channel(s), {} Hz, {:.3} s",
+                        file.display(),
+                        m.channels,
+                        m.sample_rate,
+                        m.seconds
+                    );
+                    println!("  integrated      {:>6} LUFS", level(r.integrated));
+                    println!("  loudness range  {:>6.1} LU", r.loudness_range);
+                    println!("  momentary max   {:>6} LUFS", level(r.momentary_max));
+                    println!("  short-term max  {:>6} LUFS", level(r.short_term_max));
+                    println!(
+                        "  true peak       {:>6} dBTP  (per channel: {})",
+                        level(r.true_peak),
+                        per_channel.join(" ")
+                    );
+                    println!("  sample peak     {:>6} dBFS", level(r.sample_peak));
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                if json {
+                    out.push(serde_json::json!({ "file": file, "error": e.to_string() }));
+                } else {
+                    eprintln!("dubstage: {e}");
+                }
+            }
+        }
+    }
+    if json {
+        let text = serde_json::to_string_pretty(&out).map_err(|e| e.to_string())?;
+        println!("{text}");
+    }
+    if failed > 0 {
+        return Err(format!(
+            "{failed} of {} file(s) could not be measured",
+            files.len()
+        ));
+    }
     Ok(())
 }
 
@@ -277,6 +447,7 @@ struct Progress {
     enabled: bool,
     started: Instant,
     last: Option<Instant>,
+    label: String,
 }
 
 impl Progress {
@@ -285,7 +456,17 @@ impl Progress {
             enabled: std::io::stderr().is_terminal(),
             started: Instant::now(),
             last: None,
+            label: String::new(),
         }
+    }
+
+    /// As [`update`](Self::update), with a label before the bar.
+    fn update_labelled(&mut self, label: &str, done: u64, total: u64) {
+        if label != self.label {
+            self.label = label.to_string();
+            self.last = None;
+        }
+        self.update(done, total);
     }
 
     fn update(&mut self, done: u64, total: u64) {
@@ -303,7 +484,12 @@ impl Progress {
         let mut err = std::io::stderr();
         let _ = write!(
             err,
-            "\r[{}{}] {:3.0}%  {:.1} s",
+            "\r{}[{}{}] {:3.0}%  {:.1} s",
+            if self.label.is_empty() {
+                String::new()
+            } else {
+                format!("{:<12} ", self.label)
+            },
             "#".repeat(filled),
             ".".repeat(width - filled),
             fraction * 100.0,
@@ -314,7 +500,7 @@ impl Progress {
 
     fn clear(&self) {
         if self.enabled && self.last.is_some() {
-            let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(60));
+            let _ = write!(std::io::stderr(), "\r{}\r", " ".repeat(75));
         }
     }
 }

@@ -191,3 +191,86 @@ fn the_man_page_keeps_up_with_the_command_line() {
         }
     }
 }
+
+/// A 1 kHz sine at `dbfs` peak, `seconds` long.
+fn sine_1k(seconds: usize, dbfs: f64) -> Vec<f32> {
+    let a = 10f64.powf(dbfs / 20.0);
+    (0..seconds * 48_000)
+        .map(|i| {
+            q24((a * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 48_000.0).sin()) as f32)
+        })
+        .collect()
+}
+
+#[test]
+fn loudness_measures_files_as_text_and_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let tone = sine_1k(10, -23.0);
+    write_wav24(
+        &dir.path().join("stereo.wav"),
+        48_000,
+        &[tone.clone(), tone],
+    );
+    // EBU Tech 3341 case 6 as 5.1: L R at -28, C at -24, LFE silent, Ls Rs at -30 dBFS.
+    let (front, centre, surround) = (sine_1k(10, -28.0), sine_1k(10, -24.0), sine_1k(10, -30.0));
+    let lfe = sine_1k(10, -6.0); // loud, and not counted
+    write_wav24(
+        &dir.path().join("surround.wav"),
+        48_000,
+        &[
+            front.clone(),
+            front,
+            centre,
+            lfe,
+            surround.clone(),
+            surround,
+        ],
+    );
+    let flac = media_dir().join("ref.flac");
+    let flac = flac.to_str().unwrap();
+
+    let out = dubstage(
+        &["loudness", "stereo.wav", "surround.wav", flac],
+        dir.path(),
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(
+        stdout.contains("stereo.wav: 2 channel(s), 48000 Hz, 10.000 s"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("surround.wav: 6 channel(s)"), "{stdout}");
+    assert!(stdout.contains("integrated       -23.0 LUFS"), "{stdout}");
+    assert!(stdout.contains("ref.flac"), "{stdout}");
+
+    let out = dubstage(
+        &[
+            "loudness",
+            "--json",
+            "stereo.wav",
+            "surround.wav",
+            "missing.wav",
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a file that cannot be read fails the run"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = json.as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    for f in &files[..2] {
+        let i = f["integrated"].as_f64().unwrap();
+        assert!((i + 23.0).abs() <= 0.1, "{f}");
+        let tp = f["true_peak"].as_f64().unwrap();
+        assert!(
+            tp < 0.0 && f["loudness_range"].as_f64().unwrap() < 1.0,
+            "{f}"
+        );
+    }
+    assert_eq!(files[1]["channels"], 6);
+    assert_eq!(files[1]["true_peak_channels"].as_array().unwrap().len(), 6);
+    assert!(files[2]["error"].as_str().unwrap().contains("missing.wav"));
+}

@@ -1,23 +1,40 @@
 //! Bouncing stems: DX, MX, FX, the M&E and the printmaster rendered in one
 //! pass to Broadcast WAV files. Files are written under temporary names and
 //! renamed only when every one is complete; a bounce never writes over a
-//! source of the session.
+//! source of the session. Every output is metered on its way to its file
+//! (peak, RMS, BS.1770 loudness, true peak), and the printmaster's loudness
+//! over the dialog is gated by the DX stem. Delivery versions ([`deliver`])
+//! add a gain trim and a true-peak limiter ([`master`]) and a QC report
+//! ([`qc`]) per delivery profile ([`profile`]).
+
+pub mod deliver;
+mod master;
+pub mod profile;
+pub mod qc;
 
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use serde::Serialize;
+
 use crate::dsp::gain::gain_to_db;
 use crate::engine::offline::OfflineRenderer;
 use crate::engine::plan::Plan;
+use crate::loudness::reading::level;
+use crate::loudness::{DialogLoudness, Meter, MeterError, Reading, SpeechGate};
 use crate::media::pool::MediaPool;
 use crate::media::writer::{OutputFormat, WavWriter};
 use crate::model::timecode::{frames_to_samples, Timecode, TimecodeClock};
 use crate::model::Session;
+use master::Master;
 
 /// The files a bounce writes, in order.
 pub const OUTPUTS: [&str; 5] = ["DX", "MX", "FX", "ME", "PM"];
+/// Indices in [`OUTPUTS`] of the dialog stem and of the printmaster.
+const DX: usize = 0;
+const PM: usize = 4;
 
 /// What to bounce and how.
 #[derive(Debug, Clone)]
@@ -28,6 +45,11 @@ pub struct BounceOptions {
     pub format: OutputFormat,
     /// Frames rendered per block (the result does not depend on it).
     pub block: usize,
+    /// Gain in dB applied to every output alike (delivery versions).
+    pub trim_db: f32,
+    /// True-peak ceiling in dBTP for the printmaster, held by a limiter whose
+    /// gain every output follows; `None`: no limiter.
+    pub ceiling_dbtp: Option<f32>,
 }
 
 impl BounceOptions {
@@ -37,6 +59,8 @@ impl BounceOptions {
             range: None,
             format: OutputFormat::Int24,
             block: 4096,
+            trim_db: 0.0,
+            ceiling_dbtp: None,
         }
     }
 }
@@ -50,6 +74,19 @@ pub struct OutputLevels {
     pub peak: Vec<f32>,
     /// RMS over the whole range, per channel.
     pub rms: Vec<f32>,
+    /// BS.1770 loudness and true peak.
+    pub loudness: Reading,
+}
+
+/// What the limiter did in a bounce.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LimiterReport {
+    /// The ceiling, dBTP.
+    pub ceiling_dbtp: f32,
+    /// The deepest gain reduction, dB (0: the limiter never acted).
+    pub max_reduction_db: f32,
+    /// Time during which the gain was below unity, seconds.
+    pub limited_seconds: f64,
 }
 
 /// What a bounce did.
@@ -62,6 +99,11 @@ pub struct BounceReport {
     pub elapsed: Duration,
     pub start_timecode: String,
     pub end_timecode: String,
+    /// The printmaster's loudness where the DX stem carries speech.
+    pub dialog: DialogLoudness,
+    /// The gain trim applied to every output, dB.
+    pub trim_db: f32,
+    pub limiter: Option<LimiterReport>,
 }
 
 impl BounceReport {
@@ -97,6 +139,41 @@ impl BounceReport {
                 list(&o.rms)
             ));
         }
+        text.push_str(
+            "output  integrated  LRA     M max   S max   true peak\n        LUFS        LU      LUFS    LUFS    dBTP\n",
+        );
+        for o in &self.outputs {
+            let r = &o.loudness;
+            text.push_str(&format!(
+                "{:<6}  {:>10}  {:>6.1}  {:>6}  {:>6}  {:>9}\n",
+                o.name,
+                level(r.integrated),
+                r.loudness_range,
+                level(r.momentary_max),
+                level(r.short_term_max),
+                level(r.true_peak)
+            ));
+        }
+        text.push_str(&match self.dialog.integrated {
+            Some(l) => format!(
+                "dialog-gated PM loudness {l:.1} LUFS over {:.1} s of dialog ({:.0}% of the programme)\n",
+                self.dialog.dialog_seconds,
+                self.dialog.dialog_share * 100.0
+            ),
+            None => "dialog-gated PM loudness: no dialog found in DX\n".into(),
+        });
+        if self.trim_db != 0.0 {
+            text.push_str(&format!(
+                "gain trim {:+.2} dB on every output\n",
+                self.trim_db
+            ));
+        }
+        if let Some(l) = &self.limiter {
+            text.push_str(&format!(
+                "true-peak limiter at {:.1} dBTP: deepest reduction {:.2} dB, {:.2} s limited\n",
+                l.ceiling_dbtp, l.max_reduction_db, l.limited_seconds
+            ));
+        }
         text
     }
 }
@@ -121,6 +198,8 @@ pub enum BounceError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The session's format cannot be metered.
+    Meter(MeterError),
 }
 
 impl fmt::Display for BounceError {
@@ -133,6 +212,7 @@ impl fmt::Display for BounceError {
             ),
             BounceError::EmptyRange => write!(f, "nothing to bounce: the range is empty (is the session empty?)"),
             BounceError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            BounceError::Meter(e) => write!(f, "cannot meter the bounce: {e}"),
         }
     }
 }
@@ -195,6 +275,7 @@ fn render_and_write(
     start: u64,
     end: u64,
     block: usize,
+    master: &mut Option<Master>,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<(), OutputError> {
     let channels = renderer.plan().channels;
@@ -216,31 +297,62 @@ fn render_and_write(
         let total = end - start;
         let mut done = 0u64;
         let mut render_error = None;
-        while done < total {
-            let Ok(mut rendered) = free_rx.recv() else {
+        // A block that yielded no output (the limiter's latency) is used again.
+        let mut spare = None;
+        loop {
+            let rendering = done < total;
+            // After the range, the limiter's lookahead is flushed with silence.
+            let tail = match master.as_mut() {
+                Some(m) if !rendering => m.flush(block),
+                _ => 0,
+            };
+            if !rendering && tail == 0 {
+                break;
+            }
+            let Some(mut rendered) = spare.take().or_else(|| free_rx.recv().ok()) else {
                 break;
             };
-            let n = (total - done).min(block as u64) as usize;
-            if let Err(e) = renderer.render(start + done, n) {
-                render_error = Some(e);
-                break;
+            let n = if rendering {
+                let n = (total - done).min(block as u64) as usize;
+                if let Err(e) = renderer.render(start + done, n) {
+                    render_error = Some(e);
+                    break;
+                }
+                let plan = renderer.plan();
+                let [dx, mx, fx] = &plan.stem_buffers;
+                let sources = [dx, mx, fx, &plan.me_buffer, &plan.printmaster_buffer];
+                for (plane, source) in rendered
+                    .planes
+                    .iter_mut()
+                    .zip(sources.iter().flat_map(|b| b.iter()))
+                {
+                    plane[..n].copy_from_slice(&source[..n]);
+                }
+                n
+            } else {
+                for plane in rendered.planes.iter_mut() {
+                    plane[..tail].fill(0.0);
+                }
+                tail
+            };
+            let first = master
+                .as_mut()
+                .map_or(0, |m| m.process(&mut rendered.planes, n));
+            if first > 0 {
+                for plane in rendered.planes.iter_mut() {
+                    plane.copy_within(first..n, 0);
+                }
             }
-            let plan = renderer.plan();
-            let [dx, mx, fx] = &plan.stem_buffers;
-            let sources = [dx, mx, fx, &plan.me_buffer, &plan.printmaster_buffer];
-            for (plane, source) in rendered
-                .planes
-                .iter_mut()
-                .zip(sources.iter().flat_map(|b| b.iter()))
-            {
-                plane[..n].copy_from_slice(&source[..n]);
+            rendered.frames = n - first;
+            if rendering {
+                done += n as u64;
+                progress(done, total);
             }
-            rendered.frames = n;
-            if full_tx.send(rendered).is_err() {
+            if rendered.frames == 0 {
+                spare = Some(rendered);
+            } else if full_tx.send(rendered).is_err() {
                 break; // the writer failed; its error is reported below
             }
-            done += n as u64;
-            progress(done, total);
         }
         drop(full_tx);
         let written = writer
@@ -257,19 +369,41 @@ fn render_and_write(
 struct OutputWriters {
     files: Vec<WavWriter>,
     channels: usize,
+    levels: Levels,
+}
+
+/// Levels per output: peak and summed squares per channel, and a meter.
+struct Levels {
     peak: Vec<Vec<f32>>,
     square: Vec<Vec<f64>>,
+    meters: Vec<Meter>,
 }
 
 impl OutputWriters {
-    fn new(files: Vec<WavWriter>, channels: usize) -> OutputWriters {
+    fn new(
+        files: Vec<WavWriter>,
+        channels: usize,
+        sample_rate: u32,
+    ) -> Result<OutputWriters, MeterError> {
         let n = files.len();
-        OutputWriters {
+        let meters = (0..n)
+            .map(|k| {
+                let mut m = Meter::new(channels, sample_rate)?;
+                if k == DX || k == PM {
+                    m.loudness = m.loudness.log_blocks();
+                }
+                Ok(m)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(OutputWriters {
             files,
             channels,
-            peak: vec![vec![0.0; channels]; n],
-            square: vec![vec![0.0; channels]; n],
-        }
+            levels: Levels {
+                peak: vec![vec![0.0; channels]; n],
+                square: vec![vec![0.0; channels]; n],
+                meters,
+            },
+        })
     }
 
     fn write(&mut self, rendered: &RenderedBlock) -> Result<(), OutputError> {
@@ -282,26 +416,27 @@ impl OutputWriters {
             }
             file.write_planar(&slices[..self.channels], n)
                 .map_err(|e| (Some(k), e))?;
+            let levels = &mut self.levels;
             for (c, plane) in slices[..self.channels].iter().enumerate() {
-                let (mut p, mut sq) = (self.peak[k][c], 0f32);
+                let (mut p, mut sq) = (levels.peak[k][c], 0f32);
                 for &s in plane.iter() {
                     p = p.max(s.abs());
                     sq += s * s;
                 }
-                self.peak[k][c] = p;
-                self.square[k][c] += sq as f64;
+                levels.peak[k][c] = p;
+                levels.square[k][c] += sq as f64;
             }
+            levels.meters[k].add(&slices[..self.channels]);
         }
         Ok(())
     }
 
-    /// Complete every file; the peak and summed squares per output and channel.
-    #[allow(clippy::type_complexity)]
-    fn finish(self) -> Result<(Vec<Vec<f32>>, Vec<Vec<f64>>), (usize, std::io::Error)> {
+    /// Complete every file; the levels measured.
+    fn finish(self) -> Result<Levels, (usize, std::io::Error)> {
         for (k, file) in self.files.into_iter().enumerate() {
             file.finish().map_err(|e| (k, e))?;
         }
-        Ok((self.peak, self.square))
+        Ok(self.levels)
     }
 }
 
@@ -338,6 +473,15 @@ pub fn bounce(
     let plan = Plan::compile(session, pool, block);
     let channels = plan.channels;
     let reference = start_reference(session) + start;
+    let mut master = Master::new(
+        options.trim_db,
+        options.ceiling_dbtp,
+        OUTPUTS.len(),
+        PM,
+        channels,
+        session.sample_rate,
+        block,
+    );
     let result = (|| {
         let mut files = Vec::with_capacity(OUTPUTS.len());
         for p in &partials {
@@ -352,20 +496,28 @@ pub fn bounce(
                 .map_err(io_err(p))?,
             );
         }
-        let mut writers = OutputWriters::new(files, channels);
+        let mut writers =
+            OutputWriters::new(files, channels, session.sample_rate).map_err(BounceError::Meter)?;
         let renderer = OfflineRenderer::new(plan, pool);
-        render_and_write(renderer, &mut writers, start, end, block, &mut progress).map_err(
-            |(k, e)| match k {
-                Some(k) => BounceError::Io {
-                    path: partials[k].clone(),
-                    source: e,
-                },
-                None => BounceError::Io {
-                    path: dir.clone(),
-                    source: e,
-                },
+        render_and_write(
+            renderer,
+            &mut writers,
+            start,
+            end,
+            block,
+            &mut master,
+            &mut progress,
+        )
+        .map_err(|(k, e)| match k {
+            Some(k) => BounceError::Io {
+                path: partials[k].clone(),
+                source: e,
             },
-        )?;
+            None => BounceError::Io {
+                path: dir.clone(),
+                source: e,
+            },
+        })?;
         let levels = writers.finish().map_err(|(k, e)| BounceError::Io {
             path: partials[k].clone(),
             source: e,
@@ -375,7 +527,7 @@ pub fn bounce(
         }
         Ok(levels)
     })();
-    let (peak, square) = result.inspect_err(|_| {
+    let levels = result.inspect_err(|_| {
         for p in &partials {
             let _ = fs::remove_file(p);
         }
@@ -388,13 +540,26 @@ pub fn bounce(
         .map(|(k, name)| OutputLevels {
             name,
             path: finals[k].clone(),
-            peak: peak[k].clone(),
-            rms: square[k]
+            peak: levels.peak[k].clone(),
+            rms: levels.square[k]
                 .iter()
                 .map(|&s| (s / frames as f64).sqrt() as f32)
                 .collect(),
+            loudness: levels.meters[k].reading(),
         })
         .collect();
+    let dx = &levels.meters[DX].loudness;
+    let dialog =
+        SpeechGate::new(dx.blocks(), dx.integrated()).measure(levels.meters[PM].loudness.blocks());
+    let limiter = master
+        .as_ref()
+        .and_then(Master::limiter_stats)
+        .zip(options.ceiling_dbtp)
+        .map(|(stats, ceiling)| LimiterReport {
+            ceiling_dbtp: ceiling,
+            max_reduction_db: 0.0 - gain_to_db(stats.min_gain),
+            limited_seconds: stats.limited_samples as f64 / session.sample_rate as f64,
+        });
     let clock = clock(session);
     let report = BounceReport {
         outputs,
@@ -404,6 +569,9 @@ pub fn bounce(
         elapsed: started.elapsed(),
         start_timecode: clock.format_samples(start),
         end_timecode: clock.format_samples(end),
+        dialog,
+        trim_db: options.trim_db,
+        limiter,
     };
     let summary_path = dir.join("summary.txt");
     fs::write(&summary_path, report.summary()).map_err(io_err(&summary_path))?;

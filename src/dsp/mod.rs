@@ -2,9 +2,12 @@
 //! locks or knows about threads; every function is safe in the process callback.
 
 pub mod biquad;
+pub mod delay;
 pub mod dynamics;
 pub mod fade;
 pub mod fastmath;
 pub mod gain;
+pub mod limiter;
 pub mod pan;
 pub mod strip;
+pub mod truepeak;

@@ -251,3 +251,5 @@ pub fn busy_session(dir: &std::path::Path) -> dubstage::model::Session {
     s.stems.fx.fader_db = 1.5;
     s
 }
+
+pub mod synth;

@@ -1,0 +1,96 @@
+//! Loudness measurement after ITU-R BS.1770 and EBU R128: momentary,
+//! short-term and integrated loudness, loudness range (EBU Tech 3342), true
+//! peak, and the printmaster's loudness over the dialog.
+//!
+//! [`LoudnessMeter`] wraps the `ebur128` crate (K-weighting, gating, loudness
+//! range) and evaluates momentary and short-term loudness on a 5 ms grid
+//! (10 ms at rates that are not a multiple of 200 Hz), as EBU Tech 3341
+//! requires of their maxima. [`PeakMeter`] reads true peak with the same
+//! detector as the delivery limiter ([`crate::dsp::truepeak`]). [`Meter`]
+//! is the two together: what a bounce runs on every output, what
+//! `dubstage loudness` runs on a file, and what the console can run for live
+//! meters.
+//!
+//! These meters keep a history that grows by one number every 100 ms (the
+//! gating blocks), so they are not for the realtime thread. For live meters,
+//! copy each processed block off the realtime thread (a ring buffer, as the
+//! butler's) and feed a [`Meter`] on the UI or a worker thread; read
+//! [`LoudnessMeter::momentary`] and [`LoudnessMeter::short_term`] every
+//! frame, and [`Meter::reading`] (whose integrated value and range walk the
+//! whole history) a few times a second.
+
+pub mod dialog;
+pub mod file;
+pub mod meter;
+pub mod peak;
+pub mod reading;
+
+pub use dialog::{DialogLoudness, SpeechGate};
+pub use meter::LoudnessMeter;
+pub use peak::PeakMeter;
+pub use reading::Reading;
+
+/// The energy-to-loudness offset of BS.1770: a full-scale 997 Hz sine in
+/// one front channel reads -3.01 LUFS.
+const OFFSET: f64 = -0.691;
+
+/// Loudness in LUFS of a mean K-weighted, channel-weighted energy;
+/// `None` for silence.
+pub fn energy_to_lufs(energy: f64) -> Option<f64> {
+    (energy > 0.0).then(|| OFFSET + 10.0 * energy.log10())
+}
+
+/// The mean energy that reads `lufs`.
+pub fn lufs_to_energy(lufs: f64) -> f64 {
+    10f64.powf((lufs - OFFSET) / 10.0)
+}
+
+/// Why a meter cannot be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MeterError {
+    /// Channel counts from 1 to 64 are measured.
+    Channels(usize),
+    /// Sample rates from 8 kHz to 384 kHz are measured.
+    SampleRate(u32),
+}
+
+impl std::fmt::Display for MeterError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MeterError::Channels(n) => write!(f, "cannot measure {n} channels (1 to 64)"),
+            MeterError::SampleRate(r) => {
+                write!(f, "cannot measure at {r} Hz (8000 to 384000 Hz)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for MeterError {}
+
+/// The full meter: loudness and peaks of one signal.
+pub struct Meter {
+    pub loudness: LoudnessMeter,
+    pub peaks: PeakMeter,
+}
+
+impl Meter {
+    /// A meter for `channels` at `sample_rate`; channels are weighted as
+    /// [`meter::channel_weights`] says.
+    pub fn new(channels: usize, sample_rate: u32) -> Result<Meter, MeterError> {
+        Ok(Meter {
+            loudness: LoudnessMeter::new(channels, sample_rate)?,
+            peaks: PeakMeter::new(channels),
+        })
+    }
+
+    /// Measure the next frames, one slice per channel (all of one length).
+    pub fn add(&mut self, planes: &[&[f32]]) {
+        self.loudness.add(planes);
+        self.peaks.add(planes);
+    }
+
+    /// Everything measured so far.
+    pub fn reading(&self) -> Reading {
+        Reading::new(&self.loudness, &self.peaks)
+    }
+}
