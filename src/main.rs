@@ -15,13 +15,27 @@ use dubstage::media::writer::OutputFormat;
 use dubstage::model::file;
 use dubstage::model::timecode::{parse_range, FrameRate};
 
-use dubstage::cli::{Cli, Command, SampleFormatArg};
+use dubstage::cli::{Cli, Command, ConsoleArgs, SampleFormatArg};
+use dubstage::console::{self, ConsoleOptions};
 
 mod play;
 
 fn main() -> ExitCode {
+    let started = Instant::now();
     let cli = Cli::parse();
-    let result = match cli.command {
+    let Some(command) = cli.command else {
+        let result = match &cli.session {
+            Some(session) => console::run(session, &console_options(&cli.console), started),
+            None => {
+                eprintln!(
+                    "dubstage: give a session to open (dubstage SESSION.ron) or a subcommand; `dubstage demo` opens the demo; --help lists them"
+                );
+                return ExitCode::from(2);
+            }
+        };
+        return finish(result);
+    };
+    let result = match command {
         Command::Bounce {
             session,
             output,
@@ -37,7 +51,11 @@ fn main() -> ExitCode {
             name,
         } => play::run(&session, range.as_deref(), looped, no_jack, &name),
         Command::Check { session } => run_check(&session),
-        Command::Demo { dir } => run_demo(&dir),
+        Command::Demo {
+            dir,
+            write_only,
+            console,
+        } => run_demo(&dir, write_only, &console, started),
         Command::Import {
             cut,
             media,
@@ -48,6 +66,17 @@ fn main() -> ExitCode {
         } => run_import(&cut, media, &output, rate, start, force),
         Command::Spot { session, clip, all } => run_spot(&session, &clip, all),
     };
+    finish(result)
+}
+
+fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
+    ConsoleOptions {
+        use_jack: !args.no_jack,
+        client_name: args.name.clone(),
+    }
+}
+
+fn finish(result: Result<(), String>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -145,16 +174,26 @@ fn run_check(session: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn run_demo(dir: &Path) -> Result<(), String> {
-    let started = Instant::now();
+fn run_demo(
+    dir: &Path,
+    write_only: bool,
+    console: &ConsoleArgs,
+    started: Instant,
+) -> Result<(), String> {
+    let writing = Instant::now();
     let session = dubstage::demo::create(dir).map_err(|e| e.to_string())?;
-    println!(
-        "demo scene written in {:.2} s: {}\nbounce it with: dubstage bounce {} -o out/demo",
-        started.elapsed().as_secs_f64(),
-        session.display(),
-        session.display()
-    );
-    Ok(())
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if write_only || !terminal {
+        println!(
+            "demo scene written in {:.2} s: {}\nopen it with: dubstage {}\nbounce it with: dubstage bounce {} -o out/demo",
+            writing.elapsed().as_secs_f64(),
+            session.display(),
+            session.display(),
+            session.display()
+        );
+        return Ok(());
+    }
+    console::run(&session, &console_options(console), started)
 }
 
 fn run_import(
