@@ -577,14 +577,23 @@ impl App {
             "j/k scroll this list, q closes it. :help NAME describes one command.".to_string(),
             String::new(),
         ];
-        for c in registry::COMMANDS {
-            let keys = self.keymap.keys_for(KeyMode::Normal, c.name);
+        let keys: Vec<String> = registry::COMMANDS
+            .iter()
+            .map(|c| self.keymap.keys_for(KeyMode::Normal, c.name).join(" "))
+            .collect();
+        let keys_w = keys
+            .iter()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(0)
+            .min(24);
+        for (c, keys) in registry::COMMANDS.iter().zip(keys) {
             let head = if c.args.is_empty() {
                 format!(":{}", c.name)
             } else {
                 format!(":{} {}", c.name, c.args)
             };
-            lines.push(format!("{head:<24} {:<14} {}", keys.join(" "), c.doc));
+            lines.push(format!("{head:<24} {keys:<keys_w$} {}", c.doc));
         }
         lines.push(String::new());
         lines.push("Visual mode: the normal keys, and:".into());

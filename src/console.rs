@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crossterm::event::{self, Event, KeyEvent, KeyEventKind, KeyModifiers};
@@ -21,6 +21,8 @@ use crate::audio::EngineOptions;
 use crate::command::desk::{Desk, OpenOptions};
 use crate::command::registry;
 use crate::keymap::{self, Key, KeyCode, Keymap};
+use crate::model::file;
+use crate::model::Session;
 use crate::ui::{self, layout, Theme};
 
 /// The shortest time between two frames: about 30 a second.
@@ -198,7 +200,7 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
             path.display()
         ));
     }
-    let signals = Signals::register()?;
+    let signals = Signals::register(path)?;
     let (w, h) = terminal::size().map_err(|e| format!("cannot read the terminal size: {e}"))?;
     let mut app = open_app(path, options, layout::timeline_columns(w))?;
     let theme = Theme::from_env();
@@ -231,6 +233,12 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
             &mut app, &mut term, &theme, &signals, &count, &mut stats, started,
         )
     }));
+    if signals.finishing.swap(true, Ordering::AcqRel) {
+        // The signal watcher is already saving and ending the program.
+        loop {
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    }
     drop(term);
     drop(guard);
     let _ = std::panic::take_hook();
@@ -280,23 +288,88 @@ enum Ending {
     Signal(String),
 }
 
+/// Signals, and a watcher that saves the unsaved work even when the main
+/// thread cannot: after a hang-up the terminal's input may be at its end,
+/// and the key reader can then spin without returning.
 struct Signals {
     hangup: Arc<AtomicBool>,
     terminate: Arc<AtomicBool>,
+    /// The session as it stands while it has unsaved edits.
+    unsaved: Arc<Mutex<Option<Session>>>,
+    /// Set when the main thread is shutting down by itself.
+    finishing: Arc<AtomicBool>,
 }
 
+/// How long the main thread has to act on a signal before the watcher
+/// saves, restores the terminal and ends the program itself.
+const SIGNAL_GRACE: Duration = Duration::from_millis(600);
+
 impl Signals {
-    fn register() -> Result<Signals, String> {
-        let hangup = Arc::new(AtomicBool::new(false));
-        let terminate = Arc::new(AtomicBool::new(false));
-        let reg = |sig, flag: &Arc<AtomicBool>| {
-            signal_hook::flag::register(sig, Arc::clone(flag))
-                .map_err(|e| format!("cannot catch signals: {e}"))
+    fn register(path: &Path) -> Result<Signals, String> {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let signals = Signals {
+            hangup: Arc::new(AtomicBool::new(false)),
+            terminate: Arc::new(AtomicBool::new(false)),
+            unsaved: Arc::new(Mutex::new(None)),
+            finishing: Arc::new(AtomicBool::new(false)),
         };
-        reg(signal_hook::consts::SIGHUP, &hangup)?;
-        reg(signal_hook::consts::SIGTERM, &terminate)?;
-        reg(signal_hook::consts::SIGINT, &terminate)?;
-        Ok(Signals { hangup, terminate })
+        let mut incoming = signal_hook::iterator::Signals::new([SIGHUP, SIGTERM, SIGINT])
+            .map_err(|e| format!("cannot catch signals: {e}"))?;
+        let (hangup, terminate) = (Arc::clone(&signals.hangup), Arc::clone(&signals.terminate));
+        let (unsaved, finishing) = (Arc::clone(&signals.unsaved), Arc::clone(&signals.finishing));
+        let path = path.to_path_buf();
+        std::thread::Builder::new()
+            .name("signals".into())
+            .spawn(move || {
+                let Some(signal) = incoming.forever().next() else {
+                    return;
+                };
+                let flag = if signal == SIGHUP {
+                    &hangup
+                } else {
+                    &terminate
+                };
+                flag.store(true, Ordering::Release);
+                let deadline = Instant::now() + SIGNAL_GRACE;
+                while Instant::now() < deadline {
+                    if finishing.load(Ordering::Acquire) {
+                        return;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                if finishing.swap(true, Ordering::AcqRel) {
+                    return;
+                }
+                let saved = unsaved
+                    .lock()
+                    .ok()
+                    .and_then(|s| s.clone())
+                    .map(|s| file::save_recovery(&s, &path));
+                restore_terminal();
+                match saved {
+                    Some(Ok(p)) => eprintln!(
+                        "dubstage: signal {signal}; unsaved work is in {}",
+                        p.display()
+                    ),
+                    Some(Err(e)) => eprintln!(
+                        "dubstage: signal {signal}; the recovery file could not be written: {e}"
+                    ),
+                    None => eprintln!("dubstage: signal {signal}; nothing was unsaved"),
+                }
+                std::process::exit(128 + signal);
+            })
+            .map_err(|e| format!("cannot watch for signals: {e}"))?;
+        Ok(signals)
+    }
+
+    /// Keep the watcher's copy of the unsaved session up to date.
+    fn mirror(&self, app: &App) {
+        if let Ok(mut m) = self.unsaved.lock() {
+            let now = app.desk.modified().then_some(&app.desk.session);
+            if m.as_ref() != now {
+                *m = now.cloned();
+            }
+        }
     }
 }
 
@@ -322,6 +395,7 @@ fn event_loop<W: Write>(
                     Event::Key(k) => {
                         if let Some(k) = key_from_event(k) {
                             app.handle_key(k);
+                            signals.mirror(app);
                             key = true;
                         }
                     }

@@ -20,7 +20,7 @@ pub fn visible_strips(app: &App, width: u16) -> (Vec<usize>, u16) {
     let total = app.desk.strip_count();
     let fixed = 5usize;
     let scrolling = total - fixed;
-    let strip_w = (width as usize / total.max(1)).clamp(6, 10) as u16;
+    let strip_w = (width as usize / total.max(1)).clamp(6, 12) as u16;
     let slots = (width / strip_w) as usize;
     let room = slots.saturating_sub(fixed).min(scrolling);
     let selected = app.desk.strip;
@@ -57,13 +57,9 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme, area: Rect) {
         theme.style(Role::Dim),
     );
     let strips_area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
-    let fixed_from = total - 5;
     for (slot, &index) in shown.iter().enumerate() {
-        let mut x = strips_area.x + slot as u16 * w;
-        if index >= fixed_from {
-            // The stems, ME and PM stand at the right edge.
-            x = strips_area.x + strips_area.width - (total - index) as u16 * w;
-        }
+        // The stems, ME and PM come last in `shown`: always in view.
+        let x = strips_area.x + slot as u16 * w;
         draw_strip(
             buf,
             app,
