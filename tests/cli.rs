@@ -205,3 +205,53 @@ fn the_man_page_keeps_up_with_the_command_line() {
         }
     }
 }
+
+/// The man page's KEYS and CONSOLE COMMANDS sections are the registry and
+/// the built-in keymap written out; `DUBSTAGE_BLESS=1 cargo test --test cli`
+/// writes them anew after a change.
+#[test]
+fn the_man_page_keys_and_commands_match_the_registry() {
+    use dubstage::command::manual;
+    use dubstage::keymap::Keymap;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("man")
+        .join("dubstage.1");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let keymap = Keymap::defaults(&dubstage::command::registry::exists);
+    let keys = manual::keys_section(&keymap);
+    let commands = manual::commands_section(&keymap);
+    if std::env::var_os("DUBSTAGE_BLESS").is_some() {
+        let page = manual::replace_generated(&page, "KEYS", &keys).unwrap();
+        let page = manual::replace_generated(&page, "CONSOLE COMMANDS", &commands).unwrap();
+        std::fs::write(&path, page).unwrap();
+        return;
+    }
+    let ours = manual::generated_part(&page, "KEYS").expect("the page marks its KEYS part");
+    assert!(
+        ours == keys,
+        "man/dubstage.1 KEYS differs from keymaps/default.ron; run DUBSTAGE_BLESS=1 cargo test --test cli.\nexpected:\n{keys}"
+    );
+    let ours = manual::generated_part(&page, "CONSOLE COMMANDS").expect("the page marks its COMMANDS part");
+    assert!(
+        ours == commands,
+        "man/dubstage.1 CONSOLE COMMANDS differs from the registry; run DUBSTAGE_BLESS=1 cargo test --test cli.\nexpected:\n{commands}"
+    );
+    for c in dubstage::command::COMMANDS {
+        assert!(page.contains(&format!("\\fB:{}\\fR", c.name.replace('-', "\\-"))), "{}", c.name);
+    }
+}
+
+/// `dubstage demo DIR` from a script only writes: it never waits for a terminal.
+#[test]
+fn the_demo_without_a_terminal_only_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dubstage(&["demo", "scene", "--write-only"], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("open it with: dubstage scene/demo.ron"));
+    // Without a terminal the console refuses rather than hanging.
+    let out = dubstage(&["scene/demo.ron"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("needs a terminal"), "{}", text(&out.stderr));
+    let out = dubstage(&[], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+}

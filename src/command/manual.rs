@@ -7,7 +7,10 @@ use crate::keymap::{show_keys, KeyMode, Keymap};
 
 /// Text made safe for roff.
 pub fn roff(text: &str) -> String {
-    let t = text.replace('\\', "\\e").replace('-', "\\-");
+    let t = text
+        .replace('\\', "\\e")
+        .replace('-', "\\-")
+        .replace('"', "\\(dq");
     if t.starts_with('.') || t.starts_with('\'') {
         format!("\\&{t}")
     } else {
