@@ -231,13 +231,18 @@ fn the_man_page_keys_and_commands_match_the_registry() {
         ours == keys,
         "man/dubstage.1 KEYS differs from keymaps/default.ron; run DUBSTAGE_BLESS=1 cargo test --test cli.\nexpected:\n{keys}"
     );
-    let ours = manual::generated_part(&page, "CONSOLE COMMANDS").expect("the page marks its COMMANDS part");
+    let ours = manual::generated_part(&page, "CONSOLE COMMANDS")
+        .expect("the page marks its COMMANDS part");
     assert!(
         ours == commands,
         "man/dubstage.1 CONSOLE COMMANDS differs from the registry; run DUBSTAGE_BLESS=1 cargo test --test cli.\nexpected:\n{commands}"
     );
     for c in dubstage::command::COMMANDS {
-        assert!(page.contains(&format!("\\fB:{}\\fR", c.name.replace('-', "\\-"))), "{}", c.name);
+        assert!(
+            page.contains(&format!("\\fB:{}\\fR", c.name.replace('-', "\\-"))),
+            "{}",
+            c.name
+        );
     }
 }
 
@@ -251,7 +256,11 @@ fn the_demo_without_a_terminal_only_writes() {
     // Without a terminal the console refuses rather than hanging.
     let out = dubstage(&["scene/demo.ron"], dir.path());
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out.stderr).contains("needs a terminal"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("needs a terminal"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = dubstage(&[], dir.path());
     assert_eq!(out.status.code(), Some(2));
 }

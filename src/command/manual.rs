@@ -19,7 +19,11 @@ pub fn roff(text: &str) -> String {
 }
 
 fn describe(binding: &crate::keymap::Binding) -> String {
-    let doc = super::find(&binding.command).map_or("", |c| c.doc);
+    let name = binding
+        .command
+        .strip_suffix('!')
+        .unwrap_or(&binding.command);
+    let doc = super::find(name).map_or("", |c| c.doc);
     if binding.args.is_empty() {
         format!("\\fB{}\\fR: {}.", roff(&binding.command), roff(doc))
     } else {

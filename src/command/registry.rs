@@ -638,8 +638,9 @@ pub fn find(name: &str) -> Option<&'static CommandSpec> {
         .or_else(|| COMMANDS.iter().find(|c| c.aliases.contains(&name)))
 }
 
+/// Whether `name` (perhaps with a `!`) is a command.
 pub fn exists(name: &str) -> bool {
-    find(name).is_some()
+    find(name.strip_suffix('!').unwrap_or(name)).is_some()
 }
 
 /// A command line parsed: the command, a `!`, and its words.

@@ -167,7 +167,7 @@ impl Keymap {
         self.mode(mode)
             .bindings()
             .into_iter()
-            .filter(|(_, b)| b.command == command)
+            .filter(|(_, b)| b.command.strip_suffix('!').unwrap_or(&b.command) == command)
             .map(|(k, _)| show_keys(&k))
             .collect()
     }

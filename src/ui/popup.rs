@@ -43,15 +43,17 @@ pub fn which_key(buf: &mut Buffer, app: &App, theme: &Theme, node: &KeyNode, scr
         .iter()
         .map(|(k, child)| {
             let label = match child {
-                KeyTrie::Bind(b) => crate::command::find(&b.command)
-                    .map(|c| {
-                        if b.args.is_empty() {
-                            c.doc.to_string()
-                        } else {
-                            b.line()
-                        }
-                    })
-                    .unwrap_or_else(|| b.line()),
+                KeyTrie::Bind(b) => {
+                    crate::command::find(b.command.strip_suffix('!').unwrap_or(&b.command))
+                        .map(|c| {
+                            if b.args.is_empty() {
+                                c.doc.to_string()
+                            } else {
+                                b.line()
+                            }
+                        })
+                        .unwrap_or_else(|| b.line())
+                }
                 KeyTrie::Node(n) if !n.label.is_empty() => format!("+{}", n.label),
                 KeyTrie::Node(_) => "+more".into(),
             };
