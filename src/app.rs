@@ -665,7 +665,7 @@ impl App {
                 }
                 if before != self.snapshot() {
                     self.push_undo(before);
-                    self.last_edit = Some((format!("put"), None));
+                    self.last_edit = Some(("put".to_string(), None));
                     self.register = None;
                 }
             }

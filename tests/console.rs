@@ -331,3 +331,40 @@ fn a_hangup_saves_the_unsaved_work_to_the_recovery_file() {
         "the session itself is untouched"
     );
 }
+
+#[test]
+fn bounce_the_selection_and_open_another_session() {
+    let mut app = open_demo(80);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("stems");
+    app.type_keys(&format!("v2l:bounce {}<cr>", dir.display()))
+        .unwrap();
+    assert!(app.desk.bouncing());
+    app.desk.finish_bounce(Duration::from_secs(60));
+    assert!(!app.desk.bouncing());
+    let said = app.desk.message.clone().unwrap();
+    assert!(!said.error && said.text.contains("bounced"), "{}", said.text);
+    let pm = hound::WavReader::open(dir.join("PM.wav")).unwrap();
+    assert_eq!(pm.duration(), 2 * 48_000, "the selection, two seconds");
+
+    // :e refuses to drop edits; :e! does; the new session replaces the old.
+    let other = out.path().join("other.ron");
+    std::fs::write(
+        &other,
+        "(format_version: 1, name: \"Other\", sample_rate: 48000, timecode: (rate: \"24\"))",
+    )
+    .unwrap();
+    app.type_keys(&format!("+:e {}<cr>", other.display())).unwrap();
+    assert!(app.desk.message.as_ref().unwrap().text.contains("unsaved edits"));
+    assert_eq!(app.desk.session.tracks.len(), 7);
+    app.type_keys(&format!(":e! {}<cr>", other.display())).unwrap();
+    assert_eq!(app.desk.session.name, "Other");
+    assert!(!app.desk.modified());
+    app.type_keys("u").unwrap();
+    assert!(app.desk.message.as_ref().unwrap().text.contains("nothing to undo"));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("other.ron") && s.contains("24fps"), "{s}");
+    app.type_keys(":e nowhere.ron<cr>").unwrap();
+    assert!(app.desk.message.as_ref().unwrap().error);
+    assert_eq!(app.desk.session.name, "Other", "a failed :e keeps the session");
+}

@@ -87,11 +87,9 @@ impl LineEditor {
                     self.cursor -= 1;
                 }
             }
-            (KeyCode::Delete, _) => {
-                if self.cursor < self.text.chars().count() {
-                    let at = self.byte(self.cursor);
-                    self.text.remove(at);
-                }
+            (KeyCode::Delete, _) if self.cursor < self.text.chars().count() => {
+                let at = self.byte(self.cursor);
+                self.text.remove(at);
             }
             (KeyCode::Left, _) | (KeyCode::Char('b'), true) => {
                 self.cursor = self.cursor.saturating_sub(1)
