@@ -246,15 +246,18 @@ fn the_man_page_keys_and_commands_match_the_registry() {
     }
 }
 
-/// `dubstage demo DIR` from a script only writes: it never waits for a terminal.
+/// The console is `dubstage SESSION`; without a terminal it refuses at
+/// once rather than waiting, and `demo --write-only` never opens it.
 #[test]
-fn the_demo_without_a_terminal_only_writes() {
+fn the_console_needs_a_terminal_and_scripts_never_hang() {
+    use clap::Parser;
     let dir = tempfile::tempdir().unwrap();
-    let out = dubstage(&["demo", "scene", "--write-only"], dir.path());
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("open it with: dubstage scene/demo.ron"));
-    // Without a terminal the console refuses rather than hanging.
-    let out = dubstage(&["scene/demo.ron"], dir.path());
+    std::fs::write(
+        dir.path().join("s.ron"),
+        r#"(format_version: 1, sample_rate: 48000, timecode: (rate: "25"))"#,
+    )
+    .unwrap();
+    let out = dubstage(&["s.ron"], dir.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(
         text(&out.stderr).contains("needs a terminal"),
@@ -263,4 +266,15 @@ fn the_demo_without_a_terminal_only_writes() {
     );
     let out = dubstage(&[], dir.path());
     assert_eq!(out.status.code(), Some(2));
+    let cli =
+        dubstage::cli::Cli::try_parse_from(["dubstage", "demo", "d", "--write-only"]).unwrap();
+    assert!(matches!(
+        cli.command,
+        Some(dubstage::cli::Command::Demo {
+            write_only: true,
+            ..
+        })
+    ));
+    let cli = dubstage::cli::Cli::try_parse_from(["dubstage", "reel.ron", "--no-jack"]).unwrap();
+    assert!(cli.command.is_none() && cli.console.no_jack);
 }

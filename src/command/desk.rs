@@ -370,8 +370,7 @@ impl Desk {
             let meters = &mut self.meters;
             let mut any = false;
             engine.poll(|r| {
-                meters.feed(&r, now);
-                any = true;
+                any |= meters.feed(&r, now);
             });
             let status = engine.status().clone();
             let mut position = status.position;

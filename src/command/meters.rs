@@ -61,9 +61,10 @@ impl Meters {
         self.meters.get(&id).copied().unwrap_or_default()
     }
 
-    /// Take in one reading at `now`.
-    pub fn feed(&mut self, reading: &MeterReading, now: Instant) {
+    /// Take in one reading at `now`; true when the meter moved.
+    pub fn feed(&mut self, reading: &MeterReading, now: Instant) -> bool {
         let m = self.meters.entry(reading.id).or_default();
+        let before = *m;
         m.channels = reading.channels;
         for c in 0..(reading.channels as usize).min(METER_CHANNELS) {
             let db = to_db(reading.peak[c]);
@@ -71,11 +72,12 @@ impl Meters {
                 m.clip = true;
             }
             m.level[c] = m.level[c].max(db);
-            if db >= m.hold[c] {
+            if db > FLOOR_DB && db >= m.hold[c] {
                 m.hold[c] = db;
                 m.hold_since[c] = Some(now);
             }
         }
+        m.level != before.level || m.hold != before.hold || m.clip != before.clip
     }
 
     /// Let the meters fall and the holds expire; true when any moved.
