@@ -157,9 +157,23 @@ fn without_colour_everything_is_still_told_apart() {
 
 #[test]
 fn tiny_and_huge_screens_do_not_break() {
-    let app = playing(20);
-    for (w, h) in [(1, 1), (10, 3), (20, 8), (40, 12), (300, 100)] {
-        let _ = render(&app, w, h, Theme::new(Palette::Ansi16));
+    let mut app = playing(20);
+    let sizes = [
+        (1, 1),
+        (2, 30),
+        (5, 40),
+        (10, 3),
+        (13, 24),
+        (20, 8),
+        (40, 12),
+        (300, 100),
+    ];
+    for keys in ["<esc>", "g", ":help<cr>", "q:set f<tab><tab>"] {
+        app.type_keys(keys).unwrap();
+        for (w, h) in sizes {
+            app.desk.view.columns = ui::layout::timeline_columns(w);
+            let _ = render(&app, w, h, Theme::new(Palette::Ansi16));
+        }
     }
 }
 

@@ -440,3 +440,125 @@ fn user_keymaps_merge_over_the_defaults() {
     keys(&mut app, "ix");
     assert!(message(&app).contains("x is not mapped"));
 }
+
+/// Thousands of keys typed at random never panic the App or the screen.
+#[test]
+fn random_keys_never_panic() {
+    use dubstage::ui::{self, Palette, Theme};
+    use ratatui::backend::TestBackend;
+    use ratatui::Terminal;
+    let normal = [
+        "h",
+        "l",
+        "j",
+        "k",
+        "+",
+        "-",
+        "<lt>",
+        ">",
+        "|",
+        "M",
+        "S",
+        "u",
+        "<C-r>",
+        ".",
+        "v",
+        "y",
+        "p",
+        "\"",
+        "a",
+        "b",
+        "q",
+        "@",
+        "m",
+        "'",
+        "x",
+        "i",
+        "G",
+        "g",
+        "z",
+        "o",
+        "f",
+        "0",
+        "5",
+        "9",
+        ":",
+        "<esc>",
+        "]",
+        "[",
+        "L",
+        "U",
+        "K",
+        "J",
+        "?",
+        "<space>",
+        "<pagedown>",
+        "<home>",
+        "<F1>",
+        "<C-l>",
+        "Q",
+        "<tab>",
+        "<cr>",
+        "w",
+        "e",
+        "1",
+        "2",
+    ];
+    let command = [
+        "fader ",
+        "set ",
+        "goto ",
+        "strip ",
+        "help",
+        "marker-add x",
+        "pan ",
+        "mute",
+        "solo",
+        "zoom-in",
+        "1",
+        "-",
+        "3s",
+        "L4",
+        "follow!",
+        "nofollow",
+        "<tab>",
+        "<bs>",
+        "<up>",
+        "<down>",
+        "<left>",
+        "<C-w>",
+        "<C-u>",
+        "<cr>",
+        "<esc>",
+        "registers",
+        "undo",
+        "loop",
+        "q",
+    ];
+    let (_d, mut app) = demo();
+    let mut seed = 0x2545_f491_u64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for i in 0..4000 {
+        let k = if app.mode == dubstage::app::Mode::Command {
+            command[next(command.len())]
+        } else {
+            normal[next(normal.len())]
+        };
+        app.type_keys(k).unwrap();
+        if i % 16 == 0 {
+            app.desk.advance(4800);
+        }
+        if i % 100 == 0 {
+            for (w, h) in [(80, 24), (30, 10)] {
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| ui::draw(f, &app, &Theme::new(Palette::Ansi16)))
+                    .unwrap();
+            }
+        }
+    }
+}

@@ -38,6 +38,9 @@ fn frame(buf: &mut Buffer, theme: &Theme, r: Rect, title: &str) {
 
 /// The which-key popup for `node`, in the bottom right corner above the status line.
 pub fn which_key(buf: &mut Buffer, app: &App, theme: &Theme, node: &KeyNode, screen: Rect) {
+    if screen.height < 6 || screen.width < 14 {
+        return;
+    }
     let rows: Vec<(String, String)> = node
         .children
         .iter()

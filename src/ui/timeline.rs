@@ -95,7 +95,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme, areas: &Areas) {
         area.x,
         ruler_y,
         &zoom_text,
-        areas.header as usize - 1,
+        (areas.header as usize).saturating_sub(1),
         theme.style(Role::Dim),
     );
     let label_w = 12u64;
@@ -155,7 +155,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme, areas: &Areas) {
         area.x,
         marker_y,
         "markers",
-        areas.header as usize - 1,
+        (areas.header as usize).saturating_sub(1),
         theme.style(Role::Dim),
     );
     // Tracks, scrolled so the selected one shows.
@@ -256,7 +256,7 @@ fn draw_header(buf: &mut Buffer, app: &App, theme: &Theme, r: Rect, i: usize, tr
             r.x,
             r.y + 1,
             detail,
-            r.width as usize - 1,
+            (r.width as usize).saturating_sub(1),
             theme.style(Role::Dim),
         );
     }
