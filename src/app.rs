@@ -36,6 +36,18 @@ impl Mode {
     }
 }
 
+/// What happens to the console, as the terminal loop hands it over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Key(Key),
+    /// Time passes: take in the engine's reports.
+    Tick(Instant),
+    /// The screen changed size: the timeline now has this many columns.
+    Resize {
+        timeline_columns: u16,
+    },
+}
+
 /// A panel over the console: `:help`, `:registers`, `:messages`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Overlay {
@@ -184,6 +196,18 @@ impl App {
             self.handle_key(k);
         }
         Ok(())
+    }
+
+    /// Take in one event.
+    pub fn update(&mut self, event: Event) {
+        match event {
+            Event::Key(k) => self.handle_key(k),
+            Event::Tick(now) => self.tick(now),
+            Event::Resize { timeline_columns } => {
+                self.desk.view.columns = timeline_columns.max(1);
+                self.desk.changed = true;
+            }
+        }
     }
 
     /// Handle one key.

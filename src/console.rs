@@ -16,7 +16,7 @@ use crossterm::{cursor, execute, terminal};
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
-use crate::app::App;
+use crate::app::{App, Event as AppEvent};
 use crate::audio::EngineOptions;
 use crate::command::desk::{Desk, OpenOptions};
 use crate::command::registry;
@@ -394,14 +394,15 @@ fn event_loop<W: Write>(
                 match event::read().map_err(|e| format!("the terminal went away: {e}"))? {
                     Event::Key(k) => {
                         if let Some(k) = key_from_event(k) {
-                            app.handle_key(k);
+                            app.update(AppEvent::Key(k));
                             signals.mirror(app);
                             key = true;
                         }
                     }
                     Event::Resize(w, _) => {
-                        app.desk.view.columns = layout::timeline_columns(w);
-                        app.desk.changed = true;
+                        app.update(AppEvent::Resize {
+                            timeline_columns: layout::timeline_columns(w),
+                        });
                         key = true;
                     }
                     _ => {}
@@ -421,7 +422,7 @@ fn event_loop<W: Write>(
             return Ok(Ending::Quit);
         }
         let now = Instant::now();
-        app.tick(now);
+        app.update(AppEvent::Tick(now));
         if pacer.due(app, now, key) || stats.frames == 0 {
             let before = count.load(Ordering::Relaxed);
             term.draw(|f| ui::draw(f, app, theme))
