@@ -7,11 +7,29 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::model::timecode::FrameRate;
 
 /// A terminal dubbing stage: sessions, stems and printmasters for film and TV premixing.
+///
+/// `dubstage SESSION.ron` opens the session in the console; the subcommands
+/// do one job each without it.
 #[derive(Debug, Parser)]
-#[command(name = "dubstage", version, about, long_about = None)]
+#[command(name = "dubstage", version, about, long_about = None, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// The session file (.ron) to open in the console.
+    pub session: Option<PathBuf>,
+    #[command(flatten)]
+    pub console: ConsoleArgs,
+}
+
+/// How the console plays.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConsoleArgs {
+    /// Play on the built-in clock even when a JACK server is running.
+    #[arg(long)]
+    pub no_jack: bool,
+    /// The JACK client name.
+    #[arg(long, default_value = "dubstage", value_name = "NAME")]
+    pub name: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,11 +106,18 @@ pub enum Command {
         /// The session file (.ron).
         session: PathBuf,
     },
-    /// Write the demo scene: synthesized media and its session file.
+    /// Write the demo scene (synthesized media and its session file) and,
+    /// on a terminal, open it in the console.
     Demo {
         /// Folder to write into.
         #[arg(default_value = "sessions/demo")]
         dir: PathBuf,
+        /// Only write the scene; do not open the console (also the case
+        /// when standard input or output is not a terminal).
+        #[arg(long)]
+        write_only: bool,
+        #[command(flatten)]
+        console: ConsoleArgs,
     },
     /// Build a session from the picture editor's cut: a CMX3600 EDL or an OpenTimelineIO file.
     Import {

@@ -7,13 +7,18 @@
 //! dialog-gated loudness), [`demo`] (the synthesized demo scene) and
 //! [`import`] (sessions from the picture editor's EDL or OTIO cut).
 
+pub mod app;
 pub mod audio;
 pub mod bounce;
 pub mod cli;
+pub mod command;
+pub mod console;
 pub mod demo;
 pub mod dsp;
 pub mod engine;
 pub mod import;
+pub mod keymap;
 pub mod loudness;
 pub mod media;
 pub mod model;
+pub mod ui;

@@ -15,7 +15,8 @@ use dubstage::media::writer::OutputFormat;
 use dubstage::model::file;
 use dubstage::model::timecode::{parse_range, FrameRate};
 
-use dubstage::cli::{Cli, Command, SampleFormatArg};
+use dubstage::cli::{Cli, Command, ConsoleArgs, SampleFormatArg};
+use dubstage::console::{self, ConsoleOptions};
 
 mod play;
 
@@ -28,8 +29,21 @@ enum Failure {
 }
 
 fn main() -> ExitCode {
+    let started = Instant::now();
     let cli = Cli::parse();
-    let result = match cli.command {
+    let Some(command) = cli.command else {
+        let result = match &cli.session {
+            Some(session) => console::run(session, &console_options(&cli.console), started),
+            None => {
+                eprintln!(
+                    "dubstage: give a session to open (dubstage SESSION.ron) or a subcommand; `dubstage demo` opens the demo; --help lists them"
+                );
+                return ExitCode::from(2);
+            }
+        };
+        return finish(result.map_err(Failure::Error));
+    };
+    let result = match command {
         Command::Bounce {
             session,
             output,
@@ -62,7 +76,11 @@ fn main() -> ExitCode {
             layout,
             output,
         } => run_new(&name, &template, &layout, output.as_deref()).map_err(Failure::Error),
-        Command::Demo { dir } => run_demo(&dir).map_err(Failure::Error),
+        Command::Demo {
+            dir,
+            write_only,
+            console,
+        } => run_demo(&dir, write_only, &console, started).map_err(Failure::Error),
         Command::Import {
             cut,
             media,
@@ -75,6 +93,17 @@ fn main() -> ExitCode {
             run_spot(&session, &clip, all).map_err(Failure::Error)
         }
     };
+    finish(result)
+}
+
+fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
+    ConsoleOptions {
+        use_jack: !args.no_jack,
+        client_name: args.name.clone(),
+    }
+}
+
+fn finish(result: Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Error(message)) => {
@@ -360,16 +389,26 @@ fn run_new(name: &str, template: &str, layout: &str, output: Option<&Path>) -> R
     Ok(())
 }
 
-fn run_demo(dir: &Path) -> Result<(), String> {
-    let started = Instant::now();
+fn run_demo(
+    dir: &Path,
+    write_only: bool,
+    console: &ConsoleArgs,
+    started: Instant,
+) -> Result<(), String> {
+    let writing = Instant::now();
     let session = dubstage::demo::create(dir).map_err(|e| e.to_string())?;
-    println!(
-        "demo scene written in {:.2} s: {}\nbounce it with: dubstage bounce {} -o out/demo",
-        started.elapsed().as_secs_f64(),
-        session.display(),
-        session.display()
-    );
-    Ok(())
+    let terminal = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if write_only || !terminal {
+        println!(
+            "demo scene written in {:.2} s: {}\nopen it with: dubstage {}\nbounce it with: dubstage bounce {} -o out/demo",
+            writing.elapsed().as_secs_f64(),
+            session.display(),
+            session.display(),
+            session.display()
+        );
+        return Ok(());
+    }
+    console::run(&session, &console_options(console), started)
 }
 
 fn run_import(

@@ -274,3 +274,76 @@ fn loudness_measures_files_as_text_and_json() {
     assert_eq!(files[1]["true_peak_channels"].as_array().unwrap().len(), 6);
     assert!(files[2]["error"].as_str().unwrap().contains("missing.wav"));
 }
+
+/// The man page's KEYS and CONSOLE COMMANDS sections are the registry and
+/// the built-in keymap written out; `DUBSTAGE_BLESS=1 cargo test --test cli`
+/// writes them anew after a change.
+#[test]
+fn the_man_page_keys_and_commands_match_the_registry() {
+    use dubstage::command::manual;
+    use dubstage::keymap::Keymap;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("man")
+        .join("dubstage.1");
+    let page = std::fs::read_to_string(&path).unwrap();
+    let keymap = Keymap::defaults(&dubstage::command::registry::exists);
+    let keys = manual::keys_section(&keymap);
+    let commands = manual::commands_section(&keymap);
+    if std::env::var_os("DUBSTAGE_BLESS").is_some() {
+        let page = manual::replace_generated(&page, "KEYS", &keys).unwrap();
+        let page = manual::replace_generated(&page, "CONSOLE COMMANDS", &commands).unwrap();
+        std::fs::write(&path, page).unwrap();
+        return;
+    }
+    let ours = manual::generated_part(&page, "KEYS").expect("the page marks its KEYS part");
+    assert!(
+        ours == keys,
+        "man/dubstage.1 KEYS differs from keymaps/default.ron; run DUBSTAGE_BLESS=1 cargo test --test cli.\nexpected:\n{keys}"
+    );
+    let ours = manual::generated_part(&page, "CONSOLE COMMANDS")
+        .expect("the page marks its COMMANDS part");
+    assert!(
+        ours == commands,
+        "man/dubstage.1 CONSOLE COMMANDS differs from the registry; run DUBSTAGE_BLESS=1 cargo test --test cli.\nexpected:\n{commands}"
+    );
+    for c in dubstage::command::COMMANDS {
+        assert!(
+            page.contains(&format!("\\fB:{}\\fR", c.name.replace('-', "\\-"))),
+            "{}",
+            c.name
+        );
+    }
+}
+
+/// The console is `dubstage SESSION`; without a terminal it refuses at
+/// once rather than waiting, and `demo --write-only` never opens it.
+#[test]
+fn the_console_needs_a_terminal_and_scripts_never_hang() {
+    use clap::Parser;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.ron"),
+        r#"(format_version: 1, sample_rate: 48000, timecode: (rate: "25"))"#,
+    )
+    .unwrap();
+    let out = dubstage(&["s.ron"], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("needs a terminal"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = dubstage(&[], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    let cli =
+        dubstage::cli::Cli::try_parse_from(["dubstage", "demo", "d", "--write-only"]).unwrap();
+    assert!(matches!(
+        cli.command,
+        Some(dubstage::cli::Command::Demo {
+            write_only: true,
+            ..
+        })
+    ));
+    let cli = dubstage::cli::Cli::try_parse_from(["dubstage", "reel.ron", "--no-jack"]).unwrap();
+    assert!(cli.command.is_none() && cli.console.no_jack);
+}

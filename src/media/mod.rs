@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod decode;
+pub mod overview;
 pub mod pool;
 pub mod resample;
 pub mod wav;

@@ -211,9 +211,42 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// `.NAME.recover` beside the session file `path`: where the console keeps
+/// unsaved work when it is cut off (an SSH drop, a crash, a signal).
+pub fn recovery_path(path: &Path) -> PathBuf {
+    let mut name = std::ffi::OsString::from(".");
+    name.push(path.file_name().unwrap_or_default());
+    name.push(".recover");
+    path.with_file_name(name)
+}
+
+/// Save `session` to the recovery file of `path`, atomically (a temporary
+/// file, an fsync and a rename; no `.bak`). Returns the recovery file's path.
+pub fn save_recovery(session: &Session, path: &Path) -> Result<PathBuf, SessionError> {
+    let recovery = recovery_path(path);
+    write_file(&recovery, to_text(session).as_bytes(), false)?;
+    Ok(recovery)
+}
+
+/// The recovery file of `path` when there is one newer than `path` itself
+/// (or when `path` is gone).
+pub fn newer_recovery(path: &Path) -> Option<PathBuf> {
+    let recovery = recovery_path(path);
+    let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    let r = modified(&recovery)?;
+    match modified(path) {
+        Some(s) if s > r => None,
+        _ => Some(recovery),
+    }
+}
+
 /// Write `bytes` to `path` through a temporary file, an fsync and a rename,
 /// keeping any previous file as `.bak`.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SessionError> {
+    write_file(path, bytes, true)
+}
+
+fn write_file(path: &Path, bytes: &[u8], keep_backup: bool) -> Result<(), SessionError> {
     let io = |source| SessionError::Io {
         path: path.to_path_buf(),
         source,
@@ -224,7 +257,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), SessionError> {
         file.write_all(bytes)?;
         file.sync_all()?;
         drop(file);
-        if path.exists() {
+        if keep_backup && path.exists() {
             let bak = backup_path(path);
             let bak_tmp = sibling(path, ".bak.tmp");
             fs::copy(path, &bak_tmp)?;

@@ -1,0 +1,843 @@
+//! The desk: what the console's commands act on. It holds the session (the
+//! truth), the engine that plays it, the selected strip, the playhead and
+//! the view of the timeline. Every mixer edit changes the session first and
+//! then sends the engine the matching message.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::meters::Meters;
+use super::strip::{StripId, StripSettings};
+use crate::audio::{AudioBackend, Engine, EngineOptions, EngineStatus};
+use crate::bounce::{self, BounceOptions};
+use crate::engine::msg::{ToEngine, TransportState};
+use crate::media::cache::MediaCache;
+use crate::media::overview::Overviews;
+use crate::media::pool::MediaPool;
+use crate::model::file;
+use crate::model::timecode::TimecodeClock;
+use crate::model::{Marker, Session};
+
+/// The bottom of a fader's travel (shown as -inf).
+pub const FADER_FLOOR_DB: f32 = -96.0;
+/// The top of a fader's travel.
+pub const FADER_TOP_DB: f32 = 12.0;
+/// The narrowest zoom: samples per timeline column at 48 kHz (10 ms).
+pub const MIN_ZOOM: u64 = 480;
+
+/// The transport as the console shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transport {
+    pub position: u64,
+    pub state: TransportState,
+    pub looping: bool,
+}
+
+/// Which part of the timeline is on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// Samples per column; `None` fits the whole session.
+    pub zoom: Option<u64>,
+    /// First sample shown when not following the playhead.
+    pub scroll: u64,
+    /// Page the view along with the playhead.
+    pub follow: bool,
+    /// Columns of the timeline (set from the terminal's size).
+    pub columns: u16,
+}
+
+impl View {
+    /// Samples per column for a session of `end` samples.
+    pub fn samples_per_column(&self, end: u64) -> u64 {
+        self.zoom
+            .unwrap_or_else(|| (end.max(1)).div_ceil(self.columns.max(1) as u64))
+            .max(1)
+    }
+
+    /// The first sample on screen, with the playhead at `playhead`.
+    pub fn start(&self, end: u64, playhead: u64) -> u64 {
+        let spc = self.samples_per_column(end);
+        let page = spc * self.columns.max(1) as u64;
+        if self.follow {
+            let visible = playhead >= self.scroll && playhead < self.scroll + page;
+            if visible || self.zoom.is_none() {
+                return if self.zoom.is_none() { 0 } else { self.scroll };
+            }
+            (playhead / page) * page
+        } else {
+            self.scroll
+        }
+    }
+}
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+/// A bounce running on a worker thread.
+struct BounceJob {
+    dir: PathBuf,
+    progress: Receiver<BounceNews>,
+}
+
+enum BounceNews {
+    Progress(u64, u64),
+    Done(Result<String, String>),
+}
+
+/// The console's state that commands act on.
+pub struct Desk {
+    pub session: Session,
+    pub path: PathBuf,
+    /// The session as last saved or loaded.
+    saved: Session,
+    /// Solo per track (monitoring only: not saved with the session).
+    pub solo: Vec<bool>,
+    pub engine: Option<Engine>,
+    pub pool: Arc<MediaPool>,
+    pub transport: Transport,
+    /// Where the last locate went, until the engine reports it.
+    pending_locate: Option<u64>,
+    /// The engine-less transport's clock while rolling.
+    free_run: Option<Instant>,
+    pub loop_range: Option<(u64, u64)>,
+    /// Index of the selected strip (see [`StripId::at`]).
+    pub strip: usize,
+    pub view: View,
+    /// Where visual mode started.
+    pub anchor: Option<u64>,
+    /// The selected span of the timeline.
+    pub selection: Option<(u64, u64)>,
+    /// Marks set with `m{a-z}`.
+    pub marks: BTreeMap<char, u64>,
+    pub meters: Meters,
+    pub overviews: Overviews,
+    pub message: Option<Message>,
+    /// A recovery file newer than the session, offered with `:recover`.
+    pub recovery: Option<PathBuf>,
+    pub clock: TimecodeClock,
+    /// What the engine said last (for the transport bar).
+    pub status: Option<EngineStatus>,
+    bounce: Option<BounceJob>,
+    /// Set when something on screen changed.
+    pub changed: bool,
+    /// The session as last written to the recovery file.
+    recovered: Option<Session>,
+    /// Everything said on opening (warnings, offline media), for `:messages`.
+    pub notes: Vec<String>,
+}
+
+/// What to open a session with.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    /// Start the engine (JACK or the silent clock); `None`: no audio at all.
+    pub engine: Option<EngineOptions>,
+    /// Compute waveform overviews.
+    pub overviews: bool,
+}
+
+impl Desk {
+    /// A desk on `session` (as read from `path`), with no audio engine and
+    /// no media: for tests and for drawing.
+    pub fn new(session: Session, path: PathBuf) -> Desk {
+        let clock = bounce::clock(&session);
+        Desk {
+            solo: vec![false; session.tracks.len()],
+            saved: session.clone(),
+            session,
+            path,
+            engine: None,
+            pool: Arc::new(MediaPool::default()),
+            transport: Transport {
+                position: 0,
+                state: TransportState::Stopped,
+                looping: false,
+            },
+            pending_locate: None,
+            free_run: None,
+            loop_range: None,
+            strip: 0,
+            view: View {
+                zoom: None,
+                scroll: 0,
+                follow: true,
+                columns: 60,
+            },
+            anchor: None,
+            selection: None,
+            marks: BTreeMap::new(),
+            meters: Meters::default(),
+            overviews: Overviews::none(),
+            message: None,
+            recovery: None,
+            clock,
+            status: None,
+            bounce: None,
+            changed: true,
+            recovered: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Open the session file at `path` with its media and (as asked) the
+    /// engine. Warnings are put in the message line.
+    pub fn open(path: &Path, options: &OpenOptions) -> Result<Desk, String> {
+        let loaded = file::load(path).map_err(|e| e.to_string())?;
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        let pool = MediaPool::open(
+            &loaded.session,
+            dir.unwrap_or(Path::new(".")),
+            &MediaCache::from_env(),
+            |_| {},
+        );
+        let mut notes: Vec<String> = loaded.warning_lines();
+        notes.extend(pool.warnings().map(str::to_string));
+        let offline = pool.offline().count();
+        if offline > 0 {
+            notes.push(format!(
+                "{offline} source(s) offline; their clips play as silence (dubstage check lists them)"
+            ));
+        }
+        let mut desk = Desk::new(loaded.session, path.to_path_buf());
+        if options.overviews {
+            desk.overviews = Overviews::start(&pool);
+        }
+        desk.pool = Arc::new(pool);
+        if let Some(engine_options) = &options.engine {
+            match Engine::start(
+                &desk.session,
+                Arc::clone(&desk.pool),
+                engine_options.clone(),
+            ) {
+                Ok(engine) => {
+                    desk.status = Some(engine.status().clone());
+                    desk.engine = Some(engine);
+                }
+                Err(e) => notes.push(format!("cannot start the audio engine: {e}")),
+            }
+        }
+        if let Some(recovery) = file::newer_recovery(path) {
+            notes.push(format!(
+                "{} holds unsaved work newer than the session: :recover loads it",
+                recovery.display()
+            ));
+            desk.recovery = Some(recovery);
+        }
+        if let Some(first) = notes.first() {
+            let more = if notes.len() > 1 {
+                format!(" (+{} more: :messages)", notes.len() - 1)
+            } else {
+                String::new()
+            };
+            desk.message = Some(Message {
+                text: format!("{first}{more}"),
+                error: false,
+            });
+        }
+        desk.notes = notes;
+        Ok(desk)
+    }
+
+    pub fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+        self.changed = true;
+    }
+
+    pub fn complain(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+        self.changed = true;
+    }
+
+    /// Unsaved edits?
+    pub fn modified(&self) -> bool {
+        self.session != self.saved
+    }
+
+    /// The session's length, at least one second.
+    pub fn end(&self) -> u64 {
+        self.session.end().max(self.session.sample_rate as u64)
+    }
+
+    pub fn strip_id(&self) -> StripId {
+        StripId::at(&self.session, self.strip)
+    }
+
+    pub fn strip_count(&self) -> usize {
+        StripId::count(&self.session)
+    }
+
+    fn send(&mut self, message: ToEngine) {
+        if let Some(engine) = &mut self.engine {
+            engine.send(message);
+        }
+    }
+
+    // ---- transport ----
+
+    pub fn playhead(&self) -> u64 {
+        self.transport.position
+    }
+
+    pub fn rolling(&self) -> bool {
+        self.transport.state != TransportState::Stopped
+    }
+
+    pub fn play(&mut self) {
+        if self.engine.is_some() {
+            self.send(ToEngine::Play);
+        } else {
+            self.free_run = Some(Instant::now());
+        }
+        self.transport.state = TransportState::Rolling;
+        self.changed = true;
+    }
+
+    pub fn stop(&mut self) {
+        self.send(ToEngine::Stop);
+        self.free_run = None;
+        self.transport.state = TransportState::Stopped;
+        self.changed = true;
+    }
+
+    /// Move the playhead (and, in visual mode, the end of the selection).
+    pub fn locate(&mut self, position: u64) {
+        let position = position.min(self.end());
+        self.send(ToEngine::Locate(position));
+        if self.engine.is_some() {
+            self.pending_locate = Some(position);
+        }
+        if self.free_run.is_some() {
+            self.free_run = Some(Instant::now());
+        }
+        self.transport.position = position;
+        if let Some(anchor) = self.anchor {
+            self.selection = Some((anchor.min(position), anchor.max(position)));
+        }
+        self.changed = true;
+    }
+
+    /// Loop `range` while rolling, or stop looping.
+    pub fn set_loop(&mut self, range: Option<(u64, u64)>) {
+        self.loop_range = range;
+        self.send(ToEngine::Loop(range));
+        self.transport.looping = range.is_some();
+        self.changed = true;
+    }
+
+    /// Let the engine-less transport run by `samples` (tests drive it so).
+    pub fn advance(&mut self, samples: u64) {
+        if self.rolling() {
+            let mut p = self.transport.position + samples;
+            if let Some((a, b)) = self.loop_range {
+                if p >= b && b > a {
+                    p = a + (p - a) % (b - a);
+                }
+            }
+            if p >= self.end() {
+                p = self.end();
+                self.transport.state = TransportState::Stopped;
+                self.free_run = None;
+            }
+            self.transport.position = p;
+            self.changed = true;
+        }
+    }
+
+    /// Take in what the engine, the overview worker and a bounce have to
+    /// say; let the meters fall. Sets `changed` when the screen must be redrawn.
+    pub fn tick(&mut self, now: Instant) {
+        if let Some(started) = self.free_run {
+            let samples = now.saturating_duration_since(started).as_secs_f64()
+                * self.session.sample_rate as f64;
+            if samples >= 1.0 {
+                self.free_run = Some(now);
+                self.advance(samples as u64);
+            }
+        }
+        if let Some(engine) = &mut self.engine {
+            let meters = &mut self.meters;
+            let mut any = false;
+            engine.poll(|r| {
+                any |= meters.feed(&r, now);
+            });
+            let status = engine.status().clone();
+            let mut position = status.position;
+            if let Some(target) = self.pending_locate {
+                let near =
+                    position >= target && position <= target + self.session.sample_rate as u64 / 2;
+                if near && status.state != TransportState::Locating || position == target {
+                    self.pending_locate = None;
+                } else {
+                    position = target;
+                }
+            }
+            let transport = Transport {
+                position,
+                state: status.state,
+                looping: status.looping,
+            };
+            if transport != self.transport {
+                self.transport = transport;
+                self.changed = true;
+            }
+            let shown = |s: &EngineStatus| {
+                (
+                    s.backend.clone(),
+                    s.sample_rate,
+                    (s.dsp_load * 100.0).round() as i32,
+                    s.xruns,
+                    s.underruns,
+                    s.server_gone,
+                    s.rate_mismatch,
+                )
+            };
+            if self.status.as_ref().map(shown) != Some(shown(&status)) {
+                self.changed = true;
+            }
+            for e in &status.read_errors {
+                if self
+                    .status
+                    .as_ref()
+                    .is_none_or(|s| !s.read_errors.contains(e))
+                {
+                    self.complain(e.clone());
+                }
+            }
+            self.status = Some(status);
+            self.changed |= any;
+        }
+        self.changed |= self.meters.decay(now);
+        self.changed |= self.overviews.receive();
+        self.poll_bounce();
+    }
+
+    /// The audio status for the transport bar.
+    pub fn audio_line(&self) -> String {
+        match &self.status {
+            None => "no audio engine".into(),
+            Some(s) if s.server_gone => "JACK server gone: :reconnect".into(),
+            Some(s) => match (&s.backend, s.rate_mismatch) {
+                (_, Some((server, session))) => {
+                    format!("muted: JACK at {server} Hz, session at {session} Hz")
+                }
+                (AudioBackend::Jack(name), None) => format!("JACK {name}"),
+                (AudioBackend::Clock(why), None) => format!("silent clock: {why}"),
+            },
+        }
+    }
+
+    /// Start again on a JACK server, at the playhead.
+    pub fn reconnect(&mut self) -> Result<(), String> {
+        let Some(engine) = &mut self.engine else {
+            return Err("there is no audio engine to reconnect".into());
+        };
+        engine
+            .reconnect(&self.session)
+            .map_err(|e| format!("cannot restart the engine: {e}"))?;
+        self.status = Some(engine.status().clone());
+        self.resend_mixer();
+        self.changed = true;
+        Ok(())
+    }
+
+    // ---- mixer ----
+
+    pub fn set_fader(&mut self, strip: StripId, db: f32) -> Result<f32, String> {
+        let db = if db.is_finite() {
+            db.clamp(FADER_FLOOR_DB, FADER_TOP_DB)
+        } else {
+            FADER_FLOOR_DB
+        };
+        let db = (db * 10.0).round() / 10.0;
+        match strip {
+            StripId::Track(i) => {
+                self.session.tracks[i].fader_db = db;
+                self.send(ToEngine::TrackFader {
+                    track: i as u16,
+                    db,
+                });
+            }
+            StripId::Bus(i) => {
+                self.session.buses[i].fader_db = db;
+                self.send(ToEngine::BusFader { bus: i as u16, db });
+            }
+            StripId::Stem(k) => {
+                self.session.stems.strip_mut(k).fader_db = db;
+                self.send(ToEngine::StemFader {
+                    stem: k.index() as u8,
+                    db,
+                });
+            }
+            StripId::Me => {
+                return Err("the M&E has no fader: it follows the MX and FX stems".into())
+            }
+            StripId::Printmaster => {
+                self.session.printmaster.fader_db = db;
+                self.send(ToEngine::PrintmasterFader { db });
+            }
+        }
+        self.changed = true;
+        Ok(db)
+    }
+
+    pub fn set_pan(&mut self, strip: StripId, pan: f32) -> Result<f32, String> {
+        let StripId::Track(i) = strip else {
+            return Err(format!("a {} has no pan; pan is on tracks", strip.kind()));
+        };
+        let pan = ((pan.clamp(-1.0, 1.0)) * 100.0).round() / 100.0;
+        self.session.tracks[i].pan = pan;
+        self.send(ToEngine::TrackPan {
+            track: i as u16,
+            pan,
+        });
+        self.changed = true;
+        Ok(pan)
+    }
+
+    pub fn set_mute(&mut self, strip: StripId, mute: bool) -> Result<(), String> {
+        match strip {
+            StripId::Track(i) => {
+                self.session.tracks[i].mute = mute;
+                self.send(ToEngine::TrackMute {
+                    track: i as u16,
+                    mute,
+                });
+            }
+            StripId::Bus(i) => {
+                self.session.buses[i].mute = mute;
+                self.send(ToEngine::BusMute {
+                    bus: i as u16,
+                    mute,
+                });
+            }
+            StripId::Stem(k) => {
+                self.session.stems.strip_mut(k).mute = mute;
+                self.send(ToEngine::StemMute {
+                    stem: k.index() as u8,
+                    mute,
+                });
+            }
+            StripId::Me | StripId::Printmaster => {
+                return Err(format!("the {} has no mute", strip.kind()))
+            }
+        }
+        self.changed = true;
+        Ok(())
+    }
+
+    pub fn set_solo(&mut self, strip: StripId, solo: bool) -> Result<(), String> {
+        let StripId::Track(i) = strip else {
+            return Err(format!("solo is on tracks, not on a {}", strip.kind()));
+        };
+        self.solo[i] = solo;
+        self.send(ToEngine::TrackSolo {
+            track: i as u16,
+            solo,
+        });
+        self.changed = true;
+        Ok(())
+    }
+
+    pub fn strip_settings(&self, strip: StripId) -> StripSettings {
+        StripSettings {
+            fader_db: strip.fader(&self.session),
+            pan: strip.pan(&self.session),
+            mute: strip.mute(&self.session),
+        }
+    }
+
+    /// Put yanked settings on `strip`, as far as it has those controls.
+    pub fn put_settings(&mut self, strip: StripId, s: StripSettings) -> Result<(), String> {
+        let mut any = false;
+        if let (Some(db), Some(_)) = (s.fader_db, strip.fader(&self.session)) {
+            self.set_fader(strip, db)?;
+            any = true;
+        }
+        if let (Some(pan), Some(_)) = (s.pan, strip.pan(&self.session)) {
+            self.set_pan(strip, pan)?;
+            any = true;
+        }
+        if let (Some(mute), Some(_)) = (s.mute, strip.mute(&self.session)) {
+            self.set_mute(strip, mute)?;
+            any = true;
+        }
+        if any {
+            Ok(())
+        } else {
+            Err(format!("the {} has none of those controls", strip.kind()))
+        }
+    }
+
+    /// Send every mixer setting to the engine (after an undo, a reload).
+    pub fn resend_mixer(&mut self) {
+        if self.engine.is_none() {
+            return;
+        }
+        let s = self.session.clone();
+        for (i, t) in s.tracks.iter().enumerate() {
+            let track = i as u16;
+            self.send(ToEngine::TrackFader {
+                track,
+                db: t.fader_db,
+            });
+            self.send(ToEngine::TrackPan { track, pan: t.pan });
+            self.send(ToEngine::TrackMute {
+                track,
+                mute: t.mute,
+            });
+            let solo = self.solo.get(i).copied().unwrap_or(false);
+            self.send(ToEngine::TrackSolo { track, solo });
+        }
+        for (i, b) in s.buses.iter().enumerate() {
+            self.send(ToEngine::BusFader {
+                bus: i as u16,
+                db: b.fader_db,
+            });
+            self.send(ToEngine::BusMute {
+                bus: i as u16,
+                mute: b.mute,
+            });
+        }
+        for k in crate::model::StemKind::ALL {
+            let st = s.stems.strip(k);
+            self.send(ToEngine::StemFader {
+                stem: k.index() as u8,
+                db: st.fader_db,
+            });
+            self.send(ToEngine::StemMute {
+                stem: k.index() as u8,
+                mute: st.mute,
+            });
+        }
+        self.send(ToEngine::PrintmasterFader {
+            db: s.printmaster.fader_db,
+        });
+        self.send(ToEngine::ReturnToStart(s.audio.return_to_start));
+        self.send(ToEngine::FollowJackTransport(s.audio.follow_jack_transport));
+    }
+
+    /// Put back an earlier state of the session (undo, redo, recover):
+    /// the engine gets a new Plan when more than the mixer changed.
+    pub fn restore(&mut self, session: Session, solo: Vec<bool>) {
+        let structural = !same_structure(&self.session, &session);
+        self.session = session;
+        self.solo = solo;
+        self.solo.resize(self.session.tracks.len(), false);
+        self.strip = self.strip.min(self.strip_count() - 1);
+        if structural {
+            let s = self.session.clone();
+            if let Some(engine) = &mut self.engine {
+                engine.load(&s);
+            }
+        }
+        self.resend_mixer();
+        self.changed = true;
+    }
+
+    // ---- markers ----
+
+    /// Add a marker at `position`; a marker already there is renamed.
+    pub fn add_marker(&mut self, name: String, position: u64) {
+        match self
+            .session
+            .markers
+            .iter_mut()
+            .find(|m| m.position == position)
+        {
+            Some(m) => m.name = name,
+            None => {
+                self.session.markers.push(Marker { name, position });
+                self.session.markers.sort_by_key(|m| m.position);
+            }
+        }
+        self.changed = true;
+    }
+
+    /// The marker nearest `position` within `tolerance` samples.
+    pub fn marker_near(&self, position: u64, tolerance: u64) -> Option<usize> {
+        self.session
+            .markers
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.position.abs_diff(position) <= tolerance)
+            .min_by_key(|(_, m)| m.position.abs_diff(position))
+            .map(|(i, _)| i)
+    }
+
+    // ---- files ----
+
+    /// Save to `path` (the session's own file when `None`).
+    pub fn write(&mut self, path: Option<&Path>) -> Result<PathBuf, String> {
+        let target = path.map_or_else(|| self.path.clone(), Path::to_path_buf);
+        file::save(&self.session, &target).map_err(|e| e.to_string())?;
+        if target == self.path {
+            self.saved = self.session.clone();
+            let recovery = file::recovery_path(&self.path);
+            if recovery.exists() {
+                // The session on disk now holds everything; the old
+                // recovery file would only mislead.
+                let _ = std::fs::remove_file(&recovery);
+            }
+            self.recovery = None;
+            self.recovered = None;
+        }
+        self.changed = true;
+        Ok(target)
+    }
+
+    /// Write unsaved work to the recovery file (nothing when all is
+    /// saved or already written there). Returns the file written.
+    pub fn save_recovery(&mut self) -> Result<Option<PathBuf>, String> {
+        if !self.modified() || self.recovered.as_ref() == Some(&self.session) {
+            return Ok(None);
+        }
+        let path = file::save_recovery(&self.session, &self.path).map_err(|e| e.to_string())?;
+        self.recovered = Some(self.session.clone());
+        Ok(Some(path))
+    }
+
+    /// Load the recovery file's session in place of the one on screen
+    /// (unsaved: `:w` keeps it).
+    pub fn recover(&mut self) -> Result<(), String> {
+        let path = self
+            .recovery
+            .clone()
+            .filter(|p| p.exists())
+            .or_else(|| Some(file::recovery_path(&self.path)).filter(|p| p.exists()))
+            .ok_or_else(|| format!("{}: no recovery file", self.path.display()))?;
+        let loaded = file::load(&path).map_err(|e| e.to_string())?;
+        if loaded.session.sources != self.session.sources
+            || loaded.session.sample_rate != self.session.sample_rate
+        {
+            return Err(format!(
+                "{}: its sources differ from the session's; open it with :e to use it",
+                path.display()
+            ));
+        }
+        let solo = vec![false; loaded.session.tracks.len()];
+        self.restore(loaded.session, solo);
+        self.recovery = None;
+        Ok(())
+    }
+
+    /// Bounce the selection (or the whole session) into `dir` on a worker thread.
+    pub fn start_bounce(&mut self, dir: PathBuf) -> Result<(), String> {
+        if self.bounce.is_some() {
+            return Err("a bounce is already running".into());
+        }
+        let session = self.session.clone();
+        let pool = Arc::clone(&self.pool);
+        let mut options = BounceOptions::new(&dir);
+        options.range = self.selection.filter(|(a, b)| b > a);
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("bounce".into())
+            .spawn(move || {
+                let mut last = 0u64;
+                let result = bounce::bounce(&session, &pool, &options, |done, total| {
+                    if done * 100 / total.max(1) != last * 100 / total.max(1) {
+                        let _ = tx.send(BounceNews::Progress(done, total));
+                    }
+                    last = done;
+                });
+                let _ = tx.send(BounceNews::Done(
+                    result
+                        .map(|r| {
+                            format!("bounced {} at {:.0}x real time", r.end_timecode, r.speed())
+                        })
+                        .map_err(|e| e.to_string()),
+                ));
+            })
+            .map_err(|e| format!("cannot start the bounce: {e}"))?;
+        self.bounce = Some(BounceJob { dir, progress: rx });
+        Ok(())
+    }
+
+    /// Is a bounce running?
+    pub fn bouncing(&self) -> bool {
+        self.bounce.is_some()
+    }
+
+    fn poll_bounce(&mut self) {
+        let Some(job) = &self.bounce else { return };
+        let mut news = None;
+        let mut finished = false;
+        loop {
+            match job.progress.try_recv() {
+                Ok(BounceNews::Progress(done, total)) => {
+                    news = Some(Ok(format!(
+                        "bouncing into {}: {}%",
+                        job.dir.display(),
+                        done * 100 / total.max(1)
+                    )))
+                }
+                Ok(BounceNews::Done(r)) => {
+                    news = Some(r.map(|t| format!("{t}: files in {}", job.dir.display())));
+                    finished = true;
+                }
+                Err(mpsc::TryRecvError::Empty) => break,
+                Err(mpsc::TryRecvError::Disconnected) => {
+                    if news.is_none() {
+                        news = Some(Err("the bounce stopped without a word".into()));
+                    }
+                    finished = true;
+                    break;
+                }
+            }
+        }
+        if finished {
+            self.bounce = None;
+        }
+        match news {
+            Some(Ok(t)) => self.say(t),
+            Some(Err(e)) => self.complain(e),
+            None => {}
+        }
+    }
+
+    /// Wait for a running bounce to end (tests).
+    pub fn finish_bounce(&mut self, timeout: std::time::Duration) {
+        let deadline = Instant::now() + timeout;
+        while self.bounce.is_some() && Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            self.poll_bounce();
+        }
+    }
+}
+
+/// Whether `a` and `b` differ only in what the mixer controls (faders,
+/// pans, mutes, markers, playback settings), so no new Plan is needed.
+fn same_structure(a: &Session, b: &Session) -> bool {
+    let strip = |s: &Session| {
+        let mut s = s.clone();
+        for t in &mut s.tracks {
+            t.fader_db = 0.0;
+            t.pan = 0.0;
+            t.mute = false;
+        }
+        for bus in &mut s.buses {
+            bus.fader_db = 0.0;
+            bus.mute = false;
+        }
+        s.stems = Default::default();
+        s.printmaster = Default::default();
+        s.markers.clear();
+        s.audio.return_to_start = false;
+        s.audio.follow_jack_transport = false;
+        s.name.clear();
+        s
+    };
+    strip(a) == strip(b)
+}

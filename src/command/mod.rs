@@ -1,0 +1,12 @@
+//! The console's named commands ([`registry`]) and what they act on: the
+//! [`desk`] (session, engine, playhead, view), its [`strip`]s and [`meters`].
+//! [`manual`] writes the registry out for the man page.
+
+pub mod desk;
+pub mod manual;
+pub mod meters;
+pub mod registry;
+pub mod strip;
+
+pub use desk::Desk;
+pub use registry::{find, Args, CommandSpec, Kind, COMMANDS};

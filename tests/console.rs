@@ -1,0 +1,412 @@
+//! The console on screen: snapshots of the main screens at 80x24 and
+//! 160x48 (ratatui's TestBackend, the demo scene with its waveforms), the
+//! colour palettes, and one run of the real program in a real terminal
+//! (tmux): open the demo, move, change a fader, :w, quit.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use dubstage::app::App;
+use dubstage::audio::MeterReading;
+use dubstage::command::desk::{Desk, OpenOptions};
+use dubstage::engine::msg::{MeterId, METER_CHANNELS};
+use dubstage::ui::{self, Palette, Theme};
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use ratatui::Terminal;
+
+/// The demo scene, written once for this test binary.
+fn demo_dir() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        dubstage::demo::create(dir.path()).unwrap();
+        dir
+    })
+    .path()
+}
+
+fn open_demo(width: u16) -> App {
+    let path = demo_dir().join("demo.ron");
+    let options = OpenOptions {
+        engine: None,
+        overviews: true,
+    };
+    let mut desk = Desk::open(&path, &options).unwrap();
+    desk.overviews.wait_all(Duration::from_secs(30));
+    desk.view.columns = ui::layout::timeline_columns(width);
+    let mut app = App::with_defaults(desk);
+    app.open_options = options;
+    app
+}
+
+fn render(app: &App, width: u16, height: u16, theme: Theme) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| ui::draw(f, app, &theme)).unwrap();
+    t
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    render(app, width, height, Theme::new(Palette::Ansi16))
+        .backend()
+        .to_string()
+}
+
+/// The demo rolling at 01:00:20:00 with levels on its meters.
+fn playing(width: u16) -> App {
+    let mut app = open_demo(width);
+    app.type_keys(":goto 01:00:15:00<cr>v5l<esc>").unwrap();
+    app.type_keys("<space>").unwrap();
+    let now = Instant::now();
+    let mut feed = |id, channels, level: f32| {
+        let mut peak = [0.0; METER_CHANNELS];
+        peak[..channels as usize].fill(level);
+        app.desk.meters.feed(
+            &MeterReading {
+                id,
+                channels,
+                peak,
+                rms: [0.0; METER_CHANNELS],
+            },
+            now,
+        );
+    };
+    feed(MeterId::Track(0), 1, 0.5);
+    feed(MeterId::Track(6), 2, 0.25);
+    feed(MeterId::Bus(0), 2, 0.5);
+    feed(MeterId::Stem(0), 2, 0.5);
+    feed(MeterId::Stem(1), 2, 0.25);
+    feed(MeterId::Printmaster, 2, 1.0);
+    app.desk.message = None;
+    app
+}
+
+#[test]
+fn screens_at_80x24() {
+    let app = open_demo(80);
+    insta::assert_snapshot!("demo_80x24", screen(&app, 80, 24));
+    let mut app = playing(80);
+    insta::assert_snapshot!("playing_80x24", screen(&app, 80, 24));
+    app.type_keys("jj3+g").unwrap();
+    insta::assert_snapshot!("which_key_80x24", screen(&app, 80, 24));
+    app.type_keys("<esc>:help<cr>").unwrap();
+    insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
+    app.type_keys("q:set <tab><tab>").unwrap();
+    insta::assert_snapshot!("command_line_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn screens_at_160x48() {
+    let app = open_demo(160);
+    insta::assert_snapshot!("demo_160x48", screen(&app, 160, 48));
+    let mut app = playing(160);
+    app.type_keys("zi").unwrap();
+    insta::assert_snapshot!("playing_zoomed_160x48", screen(&app, 160, 48));
+}
+
+#[test]
+fn a_key_shows_in_the_next_frame() {
+    let mut app = open_demo(80);
+    let before = screen(&app, 80, 24);
+    app.type_keys("+").unwrap();
+    let after = screen(&app, 80, 24);
+    assert_ne!(before, after);
+    assert!(after.contains("+1.0"), "{after}");
+    assert!(after.contains("demo.ron [+]"));
+}
+
+#[test]
+fn without_colour_everything_is_still_told_apart() {
+    let mut app = playing(80);
+    app.type_keys("v2l").unwrap();
+    let t = render(&app, 80, 24, Theme::new(Palette::Mono));
+    let buf = t.backend().buffer();
+    let mut reversed = 0;
+    for cell in buf.content() {
+        assert_eq!(
+            (cell.fg, cell.bg),
+            (Color::Reset, Color::Reset),
+            "NO_COLOR: no colour at all"
+        );
+        if cell.modifier.contains(ratatui::style::Modifier::REVERSED) {
+            reversed += 1;
+        }
+    }
+    assert!(
+        reversed > 20,
+        "clips, selection and the selected strip stand out in reverse"
+    );
+    let t = render(&app, 80, 24, Theme::new(Palette::TrueColor));
+    assert!(t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .any(|c| matches!(c.bg, Color::Rgb(..))));
+    let t = render(&app, 80, 24, Theme::new(Palette::Ansi16));
+    assert!(!t.backend().buffer().content().iter().any(|c| matches!(
+        c.fg,
+        Color::Rgb(..) | Color::Indexed(_)
+    ) || matches!(
+        c.bg,
+        Color::Rgb(..) | Color::Indexed(_)
+    )));
+}
+
+#[test]
+fn tiny_and_huge_screens_do_not_break() {
+    let mut app = playing(20);
+    let sizes = [
+        (1, 1),
+        (2, 30),
+        (5, 40),
+        (10, 3),
+        (13, 24),
+        (20, 8),
+        (40, 12),
+        (300, 100),
+    ];
+    for keys in ["<esc>", "g", ":help<cr>", "q:set f<tab><tab>"] {
+        app.type_keys(keys).unwrap();
+        for (w, h) in sizes {
+            app.desk.view.columns = ui::layout::timeline_columns(w);
+            let _ = render(&app, w, h, Theme::new(Palette::Ansi16));
+        }
+    }
+}
+
+// ---- the real program in a real terminal ----
+
+/// A tmux server of our own, killed when the test ends.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux is needed for this test (apt-get install tmux)");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "console"])
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            self.run(&["send-keys", "-t", "console", k]);
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn wait_for(&self, what: &str, done: &dyn Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if done(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "waited for {what}; the screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .output();
+    }
+}
+
+fn copy_demo(to: &Path) -> PathBuf {
+    let session = to.join("demo.ron");
+    std::fs::copy(demo_dir().join("demo.ron"), &session).unwrap();
+    std::os::unix::fs::symlink(demo_dir().join("media"), to.join("media")).unwrap();
+    session
+}
+
+#[test]
+fn the_program_opens_edits_saves_and_quits_in_a_real_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = copy_demo(dir.path());
+    let exit = dir.path().join("exit");
+    let stats = dir.path().join("stats");
+    let command = format!(
+        "env XDG_CONFIG_HOME={cfg} DUBSTAGE_CACHE_DIR={cache} DUBSTAGE_STATS={stats} TERM=xterm-256color {bin} {session} --no-jack; echo $? > {exit}",
+        cfg = dir.path().join("config").display(),
+        cache = dir.path().join("cache").display(),
+        stats = stats.display(),
+        bin = env!("CARGO_BIN_EXE_dubstage"),
+        session = session.display(),
+        exit = exit.display(),
+    );
+    let tmux = Tmux {
+        socket: format!("dubstage-test-{}", std::process::id()),
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "console",
+        "-x",
+        "100",
+        "-y",
+        "30",
+        &command,
+    ]);
+    tmux.wait_for("the first frame", &|s| {
+        s.contains("NORMAL") && s.contains("Anna")
+    });
+    // Ben, three dB up, two seconds on; then save and quit.
+    tmux.keys(&["j", "3", "+", "2", "l"]);
+    let s = tmux.wait_for("the fader to move", &|s| s.contains("Ben fader +3.0 dB"));
+    assert!(s.contains("01:00:02:00"), "{s}");
+    assert!(s.contains("demo.ron [+]"), "{s}");
+    tmux.keys(&[":q", "Enter"]);
+    tmux.wait_for(":q to refuse", &|s| s.contains("unsaved edits"));
+    tmux.keys(&[":w", "Enter"]);
+    tmux.wait_for("the save", &|s| s.contains("written"));
+    tmux.keys(&[":q", "Enter"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !exit.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the program did not quit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read_to_string(&exit).unwrap().trim(), "0");
+    let saved = dubstage::model::file::load(&session).unwrap().session;
+    assert_eq!(saved.tracks[1].name, "Ben");
+    assert_eq!(saved.tracks[1].fader_db, 3.0);
+    assert_eq!(saved.tracks[0].fader_db, 0.0);
+    assert!(dir.path().join("demo.ron.bak").exists());
+    // Idle, the console draws only when something changed: one frame per
+    // key here, a few for the waveforms arriving, none for a clock ticking.
+    let stats = std::fs::read_to_string(&stats).unwrap();
+    let frames: u64 = stats
+        .lines()
+        .find_map(|l| l.strip_prefix("frames "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{stats}"));
+    assert!((5..=60).contains(&frames), "{frames} frames:\n{stats}");
+}
+
+#[test]
+fn a_hangup_saves_the_unsaved_work_to_the_recovery_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = copy_demo(dir.path());
+    let command = format!(
+        "env XDG_CONFIG_HOME={cfg} DUBSTAGE_CACHE_DIR={cache} {bin} {session} --no-jack",
+        cfg = dir.path().join("config").display(),
+        cache = dir.path().join("cache").display(),
+        bin = env!("CARGO_BIN_EXE_dubstage"),
+        session = session.display(),
+    );
+    let tmux = Tmux {
+        socket: format!("dubstage-hup-{}", std::process::id()),
+    };
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "console",
+        "-x",
+        "80",
+        "-y",
+        "24",
+        &command,
+    ]);
+    tmux.wait_for("the first frame", &|s| s.contains("NORMAL"));
+    tmux.keys(&["i"]);
+    tmux.wait_for("the marker", &|s| s.contains("Marker 4"));
+    // Closing the pane hangs up the program, as an SSH drop does.
+    tmux.run(&["kill-pane", "-t", "console"]);
+    let recovery = dubstage::model::file::recovery_path(&session);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !recovery.exists() {
+        assert!(Instant::now() < deadline, "no recovery file after SIGHUP");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let recovered = dubstage::model::file::load(&recovery).unwrap().session;
+    assert_eq!(recovered.markers.len(), 4);
+    assert_eq!(
+        dubstage::model::file::load(&session)
+            .unwrap()
+            .session
+            .markers
+            .len(),
+        3,
+        "the session itself is untouched"
+    );
+}
+
+#[test]
+fn bounce_the_selection_and_open_another_session() {
+    let mut app = open_demo(80);
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("stems");
+    app.type_keys(&format!("v2l:bounce {}<cr>", dir.display()))
+        .unwrap();
+    assert!(app.desk.bouncing());
+    app.desk.finish_bounce(Duration::from_secs(60));
+    assert!(!app.desk.bouncing());
+    let said = app.desk.message.clone().unwrap();
+    assert!(
+        !said.error && said.text.contains("bounced"),
+        "{}",
+        said.text
+    );
+    let pm = hound::WavReader::open(dir.join("PM.wav")).unwrap();
+    assert_eq!(pm.duration(), 2 * 48_000, "the selection, two seconds");
+
+    // :e refuses to drop edits; :e! does; the new session replaces the old.
+    let other = out.path().join("other.ron");
+    std::fs::write(
+        &other,
+        "(format_version: 1, name: \"Other\", sample_rate: 48000, timecode: (rate: \"24\"))",
+    )
+    .unwrap();
+    app.type_keys(&format!("+:e {}<cr>", other.display()))
+        .unwrap();
+    assert!(app
+        .desk
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("unsaved edits"));
+    assert_eq!(app.desk.session.tracks.len(), 7);
+    app.type_keys(&format!(":e! {}<cr>", other.display()))
+        .unwrap();
+    assert_eq!(app.desk.session.name, "Other");
+    assert!(!app.desk.modified());
+    app.type_keys("u").unwrap();
+    assert!(app
+        .desk
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("nothing to undo"));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("other.ron") && s.contains("24fps"), "{s}");
+    app.type_keys(":e nowhere.ron<cr>").unwrap();
+    assert!(app.desk.message.as_ref().unwrap().error);
+    assert_eq!(
+        app.desk.session.name, "Other",
+        "a failed :e keeps the session"
+    );
+}
