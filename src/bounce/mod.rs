@@ -405,11 +405,6 @@ fn render_and_write(
 struct OutputWriters {
     files: Vec<WavWriter>,
     channels: usize,
-    levels: Levels,
-}
-
-/// Peak and summed squares per output and channel.
-struct Levels {
     peak: Vec<Vec<f32>>,
     square: Vec<Vec<f64>>,
 }
@@ -434,10 +429,8 @@ impl OutputWriters {
         OutputWriters {
             files,
             channels,
-            levels: Levels {
-                peak: vec![vec![0.0; channels]; n],
-                square: vec![vec![0.0; channels]; n],
-            },
+            peak: vec![vec![0.0; channels]; n],
+            square: vec![vec![0.0; channels]; n],
         }
     }
 
@@ -447,26 +440,26 @@ impl OutputWriters {
             let slices = rendered.output(k, self.channels);
             file.write_planar(&slices[..self.channels], n)
                 .map_err(|e| (Some(k), e))?;
-            let levels = &mut self.levels;
             for (c, plane) in slices[..self.channels].iter().enumerate() {
-                let (mut p, mut sq) = (levels.peak[k][c], 0f32);
+                let (mut p, mut sq) = (self.peak[k][c], 0f32);
                 for &s in plane.iter() {
                     p = p.max(s.abs());
                     sq += s * s;
                 }
-                levels.peak[k][c] = p;
-                levels.square[k][c] += sq as f64;
+                self.peak[k][c] = p;
+                self.square[k][c] += sq as f64;
             }
         }
         Ok(())
     }
 
-    /// Complete every file; the levels measured.
-    fn finish(self) -> Result<Levels, (usize, std::io::Error)> {
+    /// Complete every file; the peak and summed squares per output and channel.
+    #[allow(clippy::type_complexity)]
+    fn finish(self) -> Result<(Vec<Vec<f32>>, Vec<Vec<f64>>), (usize, std::io::Error)> {
         for (k, file) in self.files.into_iter().enumerate() {
             file.finish().map_err(|e| (k, e))?;
         }
-        Ok(self.levels)
+        Ok((self.peak, self.square))
     }
 }
 
@@ -558,7 +551,7 @@ pub fn bounce(
         }
         Ok(levels)
     })();
-    let levels = result.inspect_err(|_| {
+    let (peak, square) = result.inspect_err(|_| {
         for p in &partials {
             let _ = fs::remove_file(p);
         }
@@ -571,8 +564,8 @@ pub fn bounce(
         .map(|(k, name)| OutputLevels {
             name,
             path: finals[k].clone(),
-            peak: levels.peak[k].clone(),
-            rms: levels.square[k]
+            peak: peak[k].clone(),
+            rms: square[k]
                 .iter()
                 .map(|&s| (s / frames as f64).sqrt() as f32)
                 .collect(),
