@@ -4,7 +4,7 @@
 //! source of the session. Every output is metered on its way to its file
 //! (peak, RMS, BS.1770 loudness, true peak), and the printmaster's loudness
 //! over the dialog is gated by the DX stem. Delivery versions ([`deliver`])
-//! add a gain trim and a true-peak limiter ([`master`]) and a QC report
+//! add a gain trim and a true-peak limiter (`master.rs`) and a QC report
 //! ([`qc`]) per delivery profile ([`profile`]).
 
 pub mod deliver;
