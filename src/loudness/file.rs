@@ -98,10 +98,10 @@ impl Feeder {
             )));
         }
         peaks.add(planes);
-        let frames = planes.first().map_or(0, |p| p.len());
+        let frames = planes.iter().map(|p| p.len()).min().unwrap_or(0);
         let mut done = 0;
         while done < frames {
-            let batch = match self.current.take() {
+            let mut batch = match self.current.take() {
                 Some(b) => b,
                 None => match self.free.try_recv() {
                     Ok(mut b) => {
@@ -114,7 +114,6 @@ impl Feeder {
                     },
                 },
             };
-            let mut batch = batch;
             let room = BATCH - batch.planes[0].len();
             let n = room.min(frames - done);
             for (out, plane) in batch.planes.iter_mut().zip(planes) {
