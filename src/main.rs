@@ -41,7 +41,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
         };
-        return finish(result.map_err(Failure::Error));
+        return exit_status(result.map_err(Failure::Error));
     };
     let result = match command {
         Command::Bounce {
@@ -52,35 +52,37 @@ fn main() -> ExitCode {
             range,
             format,
             block,
-        } => run_bounce(
-            &session,
-            &output,
-            &profiles,
-            profiles_file.as_deref(),
-            range.as_deref(),
-            format,
-            block as usize,
-        ),
+        } => {
+            return exit_status(run_bounce(
+                &session,
+                &output,
+                &profiles,
+                profiles_file.as_deref(),
+                range.as_deref(),
+                format,
+                block as usize,
+            ))
+        }
         Command::Play {
             session,
             range,
             looped,
             no_jack,
             name,
-        } => play::run(&session, range.as_deref(), looped, no_jack, &name).map_err(Failure::Error),
-        Command::Loudness { files, json } => run_loudness(&files, json).map_err(Failure::Error),
-        Command::Check { session } => run_check(&session).map_err(Failure::Error),
+        } => play::run(&session, range.as_deref(), looped, no_jack, &name),
+        Command::Loudness { files, json } => run_loudness(&files, json),
+        Command::Check { session } => run_check(&session),
         Command::New {
             name,
             template,
             layout,
             output,
-        } => run_new(&name, &template, &layout, output.as_deref()).map_err(Failure::Error),
+        } => run_new(&name, &template, &layout, output.as_deref()),
         Command::Demo {
             dir,
             write_only,
             console,
-        } => run_demo(&dir, write_only, &console, started).map_err(Failure::Error),
+        } => run_demo(&dir, write_only, &console, started),
         Command::Import {
             cut,
             media,
@@ -88,12 +90,10 @@ fn main() -> ExitCode {
             rate,
             start,
             force,
-        } => run_import(&cut, media, &output, rate, start, force).map_err(Failure::Error),
-        Command::Spot { session, clip, all } => {
-            run_spot(&session, &clip, all).map_err(Failure::Error)
-        }
+        } => run_import(&cut, media, &output, rate, start, force),
+        Command::Spot { session, clip, all } => run_spot(&session, &clip, all),
     };
-    finish(result)
+    exit_status(result.map_err(Failure::Error))
 }
 
 fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
@@ -103,7 +103,8 @@ fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
     }
 }
 
-fn finish(result: Result<(), Failure>) -> ExitCode {
+/// Print what went wrong, and the exit status that says it.
+fn exit_status(result: Result<(), Failure>) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Error(message)) => {
@@ -252,7 +253,6 @@ fn run_delivery(
 /// cannot be measured is reported and the others still are.
 fn run_loudness(files: &[PathBuf], json: bool) -> Result<(), String> {
     use dubstage::loudness::file::measure_file;
-    use dubstage::loudness::reading::level;
     let mut failed = 0;
     let mut out = Vec::new();
     for file in files {
@@ -264,26 +264,7 @@ fn run_loudness(files: &[PathBuf], json: bool) -> Result<(), String> {
                 if json {
                     out.push(serde_json::to_value(&m).map_err(|e| e.to_string())?);
                 } else {
-                    let r = &m.reading;
-                    let per_channel: Vec<String> =
-                        r.true_peak_channels.iter().map(|&p| level(p)).collect();
-                    println!(
-                        "{}: {} channel(s), {} Hz, {:.3} s",
-                        file.display(),
-                        m.channels,
-                        m.sample_rate,
-                        m.seconds
-                    );
-                    println!("  integrated      {:>6} LUFS", level(r.integrated));
-                    println!("  loudness range  {:>6.1} LU", r.loudness_range);
-                    println!("  momentary max   {:>6} LUFS", level(r.momentary_max));
-                    println!("  short-term max  {:>6} LUFS", level(r.short_term_max));
-                    println!(
-                        "  true peak       {:>6} dBTP  (per channel: {})",
-                        level(r.true_peak),
-                        per_channel.join(" ")
-                    );
-                    println!("  sample peak     {:>6} dBFS", level(r.sample_peak));
+                    print!("{}", m.text());
                 }
             }
             Err(e) => {

@@ -1,11 +1,16 @@
 //! The true-peak limiter: the ceiling holds in true peak (read by the
 //! `ebur128` crate's meter), the limiter is transparent below it, and the
-//! result is sample-accurate and independent of the block size.
+//! result is sample-accurate and independent of the block size, and it
+//! allocates nothing while it works.
 
 use std::f64::consts::PI;
 
+use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count, AllocDisabler};
 use dubstage::dsp::delay::Delay;
 use dubstage::dsp::limiter::{LimiterTiming, TruePeakLimiter};
+
+#[global_allocator]
+static ALLOCATOR: AllocDisabler = AllocDisabler;
 
 const RATE: u32 = 48_000;
 
@@ -213,4 +218,28 @@ fn the_channels_are_linked() {
     for i in (2000..left.len()).step_by(97) {
         assert!((out[1][i] * 8.0 - out[0][i]).abs() < 1e-4, "at {i}");
     }
+}
+
+#[test]
+fn limiting_allocates_nothing() {
+    let signal = vec![noise(RATE as usize, 1.5, 31), noise(RATE as usize, 1.5, 32)];
+    let mut limiter = TruePeakLimiter::new(2, RATE, -1.0, LimiterTiming::default(), 512);
+    let mut delays = [Delay::new(limiter.latency()), Delay::new(limiter.latency())];
+    let mut gains = vec![0f32; 1000];
+    let mut work = signal.clone();
+    reset_violation_count();
+    assert_no_alloc(|| {
+        // Blocks larger than the limiter was built for are worked through in pieces.
+        for at in (0..RATE as usize).step_by(1000) {
+            limiter.gains(
+                &[&signal[0][at..at + 1000], &signal[1][at..at + 1000]],
+                &mut gains,
+            );
+            for (c, d) in work.iter_mut().zip(&mut delays) {
+                d.process(&mut c[at..at + 1000]);
+            }
+        }
+    });
+    assert_eq!(violation_count(), 0);
+    assert!(limiter.stats().min_gain < 0.8, "it limited");
 }

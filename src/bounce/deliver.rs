@@ -4,7 +4,7 @@
 //! The mix is rendered once to measure the printmaster (and its loudness
 //! over the dialog) without writing anything; then each version is bounced
 //! with the gain trim that brings the measured value to its target and the
-//! true-peak limiter at its ceiling ([`super::master`]). Limiting takes a
+//! true-peak limiter at its ceiling (`master.rs`). Limiting takes a
 //! little loudness off; when the written version misses its target by more
 //! than [`SETTLE_LU`], it is bounced again with the trim corrected (at most
 //! [`MAX_ATTEMPTS`] times). A version that fails is reported and the others

@@ -4,7 +4,7 @@
 //! source of the session. Every output is metered on its way to its file
 //! (peak, RMS, BS.1770 loudness, true peak), and the printmaster's loudness
 //! over the dialog is gated by the DX stem. Delivery versions ([`deliver`])
-//! add a gain trim and a true-peak limiter ([`master`]) and a QC report
+//! add a gain trim and a true-peak limiter (`master.rs`) and a QC report
 //! ([`qc`]) per delivery profile ([`profile`]).
 
 pub mod deliver;
@@ -259,19 +259,40 @@ struct RenderedBlock {
     planes: Vec<Vec<f32>>,
 }
 
+impl RenderedBlock {
+    /// Output `k`'s channels (at most 8), `frames` long.
+    fn output(&self, k: usize, channels: usize) -> [&[f32]; 8] {
+        let mut slices = [&[][..]; 8];
+        for (slot, plane) in slices
+            .iter_mut()
+            .zip(&self.planes[k * channels..(k + 1) * channels])
+        {
+            *slot = &plane[..self.frames];
+        }
+        slices
+    }
+}
+
 /// An I/O error, with the index of the output file it concerns (if any).
 type OutputError = (Option<usize>, std::io::Error);
 
-/// Blocks in flight between the render thread and the writer thread.
-const BLOCKS_IN_FLIGHT: usize = 4;
+/// Blocks in flight between the render thread, the writer thread and the
+/// meter thread.
+const BLOCKS_IN_FLIGHT: usize = 6;
+/// Outputs whose loudness the meter thread measures (the stems); the writer
+/// thread measures the rest (M&E and printmaster). The loudness meters cost
+/// more than rendering or writing, so they are shared out between threads.
+const METERED_APART: usize = 3;
 
 /// Render `start..end` on this thread while another thread encodes and
-/// writes the files: the two halves of the work take about as long as each
-/// other, so the pipeline keeps both cores busy. Blocks travel back to be
+/// writes the files and meters the M&E and printmaster, and a third meters
+/// the stems: the pipeline keeps both cores busy. Blocks travel back to be
 /// reused, so nothing is allocated per block.
+#[allow(clippy::too_many_arguments)]
 fn render_and_write(
     mut renderer: OfflineRenderer<'_>,
     writers: &mut OutputWriters,
+    meters: &mut [Meter],
     start: u64,
     end: u64,
     block: usize,
@@ -285,14 +306,29 @@ fn render_and_write(
         let planes = vec![vec![0f32; block]; OUTPUTS.len() * channels];
         let _ = free_tx.send(RenderedBlock { frames: 0, planes });
     }
+    let (metered_tx, metered_rx) = std::sync::mpsc::sync_channel::<RenderedBlock>(BLOCKS_IN_FLIGHT);
+    let (apart, beside) = meters.split_at_mut(METERED_APART);
     std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<(), OutputError> {
             for rendered in full_rx {
                 writers.write(&rendered)?;
+                for (k, meter) in beside.iter_mut().enumerate() {
+                    meter.add(&rendered.output(METERED_APART + k, channels)[..channels]);
+                }
+                if metered_tx.send(rendered).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        scope.spawn(move || {
+            for rendered in metered_rx {
+                for (k, meter) in apart.iter_mut().enumerate() {
+                    meter.add(&rendered.output(k, channels)[..channels]);
+                }
                 // The render side may have stopped; then the block is simply dropped.
                 let _ = free_tx.send(rendered);
             }
-            Ok(())
         });
         let total = end - start;
         let mut done = 0u64;
@@ -369,74 +405,61 @@ fn render_and_write(
 struct OutputWriters {
     files: Vec<WavWriter>,
     channels: usize,
-    levels: Levels,
-}
-
-/// Levels per output: peak and summed squares per channel, and a meter.
-struct Levels {
     peak: Vec<Vec<f32>>,
     square: Vec<Vec<f64>>,
-    meters: Vec<Meter>,
+}
+
+/// A loudness meter for each output; DX and PM keep their gating blocks
+/// for the dialog gate.
+fn output_meters(channels: usize, sample_rate: u32) -> Result<Vec<Meter>, MeterError> {
+    (0..OUTPUTS.len())
+        .map(|k| {
+            let mut m = Meter::new(channels, sample_rate)?;
+            if k == DX || k == PM {
+                m.loudness = m.loudness.log_blocks();
+            }
+            Ok(m)
+        })
+        .collect()
 }
 
 impl OutputWriters {
-    fn new(
-        files: Vec<WavWriter>,
-        channels: usize,
-        sample_rate: u32,
-    ) -> Result<OutputWriters, MeterError> {
+    fn new(files: Vec<WavWriter>, channels: usize) -> OutputWriters {
         let n = files.len();
-        let meters = (0..n)
-            .map(|k| {
-                let mut m = Meter::new(channels, sample_rate)?;
-                if k == DX || k == PM {
-                    m.loudness = m.loudness.log_blocks();
-                }
-                Ok(m)
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(OutputWriters {
+        OutputWriters {
             files,
             channels,
-            levels: Levels {
-                peak: vec![vec![0.0; channels]; n],
-                square: vec![vec![0.0; channels]; n],
-                meters,
-            },
-        })
+            peak: vec![vec![0.0; channels]; n],
+            square: vec![vec![0.0; channels]; n],
+        }
     }
 
     fn write(&mut self, rendered: &RenderedBlock) -> Result<(), OutputError> {
         let n = rendered.frames;
         for (k, file) in self.files.iter_mut().enumerate() {
-            let planes = &rendered.planes[k * self.channels..(k + 1) * self.channels];
-            let mut slices = [&[][..]; 8];
-            for (slot, plane) in slices.iter_mut().zip(planes) {
-                *slot = &plane[..n];
-            }
+            let slices = rendered.output(k, self.channels);
             file.write_planar(&slices[..self.channels], n)
                 .map_err(|e| (Some(k), e))?;
-            let levels = &mut self.levels;
             for (c, plane) in slices[..self.channels].iter().enumerate() {
-                let (mut p, mut sq) = (levels.peak[k][c], 0f32);
+                let (mut p, mut sq) = (self.peak[k][c], 0f32);
                 for &s in plane.iter() {
                     p = p.max(s.abs());
                     sq += s * s;
                 }
-                levels.peak[k][c] = p;
-                levels.square[k][c] += sq as f64;
+                self.peak[k][c] = p;
+                self.square[k][c] += sq as f64;
             }
-            levels.meters[k].add(&slices[..self.channels]);
         }
         Ok(())
     }
 
-    /// Complete every file; the levels measured.
-    fn finish(self) -> Result<Levels, (usize, std::io::Error)> {
+    /// Complete every file; the peak and summed squares per output and channel.
+    #[allow(clippy::type_complexity)]
+    fn finish(self) -> Result<(Vec<Vec<f32>>, Vec<Vec<f64>>), (usize, std::io::Error)> {
         for (k, file) in self.files.into_iter().enumerate() {
             file.finish().map_err(|e| (k, e))?;
         }
-        Ok(self.levels)
+        Ok((self.peak, self.square))
     }
 }
 
@@ -482,6 +505,7 @@ pub fn bounce(
         session.sample_rate,
         block,
     );
+    let mut meters = output_meters(channels, session.sample_rate).map_err(BounceError::Meter)?;
     let result = (|| {
         let mut files = Vec::with_capacity(OUTPUTS.len());
         for p in &partials {
@@ -496,12 +520,12 @@ pub fn bounce(
                 .map_err(io_err(p))?,
             );
         }
-        let mut writers =
-            OutputWriters::new(files, channels, session.sample_rate).map_err(BounceError::Meter)?;
+        let mut writers = OutputWriters::new(files, channels);
         let renderer = OfflineRenderer::new(plan, pool);
         render_and_write(
             renderer,
             &mut writers,
+            &mut meters,
             start,
             end,
             block,
@@ -527,7 +551,7 @@ pub fn bounce(
         }
         Ok(levels)
     })();
-    let levels = result.inspect_err(|_| {
+    let (peak, square) = result.inspect_err(|_| {
         for p in &partials {
             let _ = fs::remove_file(p);
         }
@@ -540,17 +564,17 @@ pub fn bounce(
         .map(|(k, name)| OutputLevels {
             name,
             path: finals[k].clone(),
-            peak: levels.peak[k].clone(),
-            rms: levels.square[k]
+            peak: peak[k].clone(),
+            rms: square[k]
                 .iter()
                 .map(|&s| (s / frames as f64).sqrt() as f32)
                 .collect(),
-            loudness: levels.meters[k].reading(),
+            loudness: meters[k].reading(),
         })
         .collect();
-    let dx = &levels.meters[DX].loudness;
+    let dx = &meters[DX].loudness;
     let dialog =
-        SpeechGate::new(dx.blocks(), dx.integrated()).measure(levels.meters[PM].loudness.blocks());
+        SpeechGate::new(dx.blocks(), dx.integrated()).measure(meters[PM].loudness.blocks());
     let limiter = master
         .as_ref()
         .and_then(Master::limiter_stats)

@@ -11,6 +11,7 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use serde::Serialize;
 
+use super::reading::level;
 use super::{LoudnessMeter, PeakMeter, Reading};
 use crate::media::decode::decode;
 use crate::media::MediaError;
@@ -32,6 +33,34 @@ pub struct FileLoudness {
     pub reading: Reading,
     /// Problems met while decoding (a damaged file measured as far as it goes).
     pub warnings: Vec<String>,
+}
+
+impl FileLoudness {
+    /// The measurement for people, one value a line.
+    pub fn text(&self) -> String {
+        let r = &self.reading;
+        let per_channel: Vec<String> = r.true_peak_channels.iter().map(|&p| level(p)).collect();
+        format!(
+            "{}: {} channel(s), {} Hz, {:.3} s\n\
+             \x20 integrated      {:>6} LUFS\n\
+             \x20 loudness range  {:>6.1} LU\n\
+             \x20 momentary max   {:>6} LUFS\n\
+             \x20 short-term max  {:>6} LUFS\n\
+             \x20 true peak       {:>6} dBTP  (per channel: {})\n\
+             \x20 sample peak     {:>6} dBFS\n",
+            self.file.display(),
+            self.channels,
+            self.sample_rate,
+            self.seconds,
+            level(r.integrated),
+            r.loudness_range,
+            level(r.momentary_max),
+            level(r.short_term_max),
+            level(r.true_peak),
+            per_channel.join(" "),
+            level(r.sample_peak)
+        )
+    }
 }
 
 /// Decoded audio on its way to the loudness thread.
@@ -69,10 +98,10 @@ impl Feeder {
             )));
         }
         peaks.add(planes);
-        let frames = planes.first().map_or(0, |p| p.len());
+        let frames = planes.iter().map(|p| p.len()).min().unwrap_or(0);
         let mut done = 0;
         while done < frames {
-            let batch = match self.current.take() {
+            let mut batch = match self.current.take() {
                 Some(b) => b,
                 None => match self.free.try_recv() {
                     Ok(mut b) => {
@@ -85,7 +114,6 @@ impl Feeder {
                     },
                 },
             };
-            let mut batch = batch;
             let room = BATCH - batch.planes[0].len();
             let n = room.min(frames - done);
             for (out, plane) in batch.planes.iter_mut().zip(planes) {

@@ -114,6 +114,24 @@ impl LoudnessMeter {
         self.channels
     }
 
+    /// Start again, as if nothing had been measured (a console's meter
+    /// reset; a locate).
+    pub fn reset(&mut self) {
+        self.ebu.reset();
+        self.into_step = 0;
+        self.energies.fill(0.0);
+        self.at = 0;
+        self.steps = 0;
+        self.momentary = 0.0;
+        self.short_term = 0.0;
+        self.momentary_max = None;
+        self.short_term_max = None;
+        if let Some(blocks) = &mut self.blocks {
+            blocks.clear();
+        }
+        self.frames = 0;
+    }
+
     pub fn sample_rate(&self) -> u32 {
         self.sample_rate
     }
@@ -275,6 +293,18 @@ mod tests {
         for block in [1, 100, 239, 4096] {
             assert_eq!(run(block), reference, "block {block}");
         }
+        // A reset meter measures as a new one.
+        let mut m = LoudnessMeter::new(2, 48_000).unwrap().log_blocks();
+        m.add(&[&y[..30_000], &x[..30_000]]);
+        m.reset();
+        m.add(&[&x, &y]);
+        let again = (
+            m.momentary_max(),
+            m.short_term_max(),
+            m.integrated(),
+            m.blocks().to_vec(),
+        );
+        assert_eq!(again, reference);
         assert_eq!(reference.3.len(), 47, "blocks at 0.4 s, 0.5 s, ... 5.0 s");
     }
 

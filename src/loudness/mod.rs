@@ -12,12 +12,17 @@
 //! meters.
 //!
 //! These meters keep a history that grows by one number every 100 ms (the
-//! gating blocks), so they are not for the realtime thread. For live meters,
-//! copy each processed block off the realtime thread (a ring buffer, as the
-//! butler's) and feed a [`Meter`] on the UI or a worker thread; read
-//! [`LoudnessMeter::momentary`] and [`LoudnessMeter::short_term`] every
-//! frame, and [`Meter::reading`] (whose integrated value and range walk the
-//! whole history) a few times a second.
+//! gating blocks), so they are not for the realtime thread. For live meters
+//! in the console: have the realtime thread copy each block of the
+//! printmaster (and of any stem to be metered) into a ring buffer, as the
+//! butler's rings, and on the UI or a worker thread drain it into a
+//! [`Meter`] made with [`Meter::new`]`(channels, sample_rate)`, calling
+//! [`Meter::add`] with one slice per channel. Read
+//! [`LoudnessMeter::momentary`] and [`LoudnessMeter::short_term`] (through
+//! `meter.loudness`) every frame, [`Meter::reading`] (whose integrated value
+//! and range walk the whole history) a few times a second, and call
+//! [`Meter::reset`] when the mixer resets the meter or the transport
+//! locates.
 
 pub mod dialog;
 pub mod file;
@@ -87,6 +92,12 @@ impl Meter {
     pub fn add(&mut self, planes: &[&[f32]]) {
         self.loudness.add(planes);
         self.peaks.add(planes);
+    }
+
+    /// Start again, as if nothing had been measured.
+    pub fn reset(&mut self) {
+        self.loudness.reset();
+        self.peaks.reset();
     }
 
     /// Everything measured so far.

@@ -20,6 +20,13 @@ impl PeakMeter {
         }
     }
 
+    /// Start again, as if nothing had been measured.
+    pub fn reset(&mut self) {
+        self.detector.reset();
+        self.true_peak.fill(0.0);
+        self.sample_peak.fill(0.0);
+    }
+
     /// Measure the next frames, one slice per channel.
     pub fn add(&mut self, planes: &[&[f32]]) {
         for (c, plane) in planes.iter().enumerate().take(self.true_peak.len()) {
