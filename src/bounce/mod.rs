@@ -236,17 +236,21 @@ pub fn clock(session: &Session) -> TimecodeClock {
 
 /// Refuse output paths that are (or link to) one of the session's sources.
 fn check_not_sources(paths: &[PathBuf], pool: &MediaPool) -> Result<(), BounceError> {
+    // Resolve each source once, not once per output.
+    let sources: Vec<(PathBuf, &str)> = pool
+        .entries
+        .iter()
+        .filter_map(|e| Some((fs::canonicalize(&e.path).ok()?, e.id.as_str())))
+        .collect();
     for path in paths {
         let Ok(out) = fs::canonicalize(path) else {
             continue;
         };
-        for entry in &pool.entries {
-            if fs::canonicalize(&entry.path).is_ok_and(|p| p == out) {
-                return Err(BounceError::WouldOverwriteSource {
-                    output: path.clone(),
-                    source_id: entry.id.clone(),
-                });
-            }
+        if let Some((_, id)) = sources.iter().find(|(p, _)| *p == out) {
+            return Err(BounceError::WouldOverwriteSource {
+                output: path.clone(),
+                source_id: id.to_string(),
+            });
         }
     }
     Ok(())

@@ -30,7 +30,8 @@ pub fn process(plan: &mut Plan, frames: usize) {
         ..
     } = plan;
     for (track, input) in tracks.iter_mut().zip(track_inputs.iter_mut()) {
-        let silent = track.ramp_left == 0 && !track.audible && track.live == [[0.0; MAX_OUT]; 2];
+        // Inaudible with no glide under way: its live gains are all zero.
+        let silent = track.ramp_left == 0 && !track.audible;
         if silent && track.sends.iter().all(|s| !s.pre_fader) {
             continue;
         }

@@ -234,14 +234,8 @@ impl Realtime {
     fn report_transport(&mut self) {
         let state = match self.transport {
             Transport::Stopped => TransportState::Stopped,
-            Transport::Locating { roll: true, .. } | Transport::Rolling => {
-                if matches!(self.transport, Transport::Rolling) {
-                    TransportState::Rolling
-                } else {
-                    TransportState::Locating
-                }
-            }
             Transport::Locating { .. } => TransportState::Locating,
+            Transport::Rolling => TransportState::Rolling,
         };
         let message = FromEngine::Transport {
             position: self.position,
