@@ -601,8 +601,7 @@ impl App {
             "j/k scroll this list, q closes it. :help NAME describes one command.".to_string(),
             String::new(),
         ];
-        let keys: Vec<String> = registry::COMMANDS
-            .iter()
+        let keys: Vec<String> = registry::commands()
             .map(|c| self.keymap.keys_for(KeyMode::Normal, c.name).join(" "))
             .collect();
         let keys_w = keys
@@ -611,7 +610,7 @@ impl App {
             .max()
             .unwrap_or(0)
             .min(24);
-        for (c, keys) in registry::COMMANDS.iter().zip(keys) {
+        for (c, keys) in registry::commands().zip(keys) {
             let head = if c.args.is_empty() {
                 format!(":{}", c.name)
             } else {
@@ -843,8 +842,7 @@ pub fn completions(text: &str, desk: &Desk) -> Vec<String> {
     let word_start = text.rfind(' ').map_or(0, |i| i + 1);
     let word = &text[word_start..];
     let mut out: Vec<String> = if word_start == 0 {
-        let mut names: Vec<String> = registry::COMMANDS
-            .iter()
+        let mut names: Vec<String> = registry::commands()
             .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
             .filter(|n| n.starts_with(word))
             .map(str::to_string)
@@ -861,8 +859,7 @@ pub fn completions(text: &str, desk: &Desk) -> Vec<String> {
                 .flat_map(|(o, _)| [o.to_string(), format!("no{o}")])
                 .filter(|o| o.starts_with(word))
                 .collect(),
-            "help" => registry::COMMANDS
-                .iter()
+            "help" => registry::commands()
                 .map(|c| c.name.to_string())
                 .filter(|n| n.starts_with(word))
                 .collect(),

@@ -306,7 +306,7 @@ fn the_man_page_keys_and_commands_match_the_registry() {
         ours == commands,
         "man/dubstage.1 CONSOLE COMMANDS differs from the registry; run DUBSTAGE_BLESS=1 cargo test --test cli.\nexpected:\n{commands}"
     );
-    for c in dubstage::command::COMMANDS {
+    for c in dubstage::command::commands() {
         assert!(
             page.contains(&format!("\\fB:{}\\fR", c.name.replace('-', "\\-"))),
             "{}",

@@ -359,7 +359,7 @@ fn help_lists_every_command_with_its_keys() {
     let (_d, mut app) = demo();
     keys(&mut app, ":help<cr>");
     let o = app.overlay.clone().unwrap();
-    for c in dubstage::command::COMMANDS {
+    for c in dubstage::command::commands() {
         assert!(
             o.lines
                 .iter()

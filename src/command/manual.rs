@@ -2,7 +2,7 @@
 //! KEYS and CONSOLE COMMANDS sections (roff), so the page cannot drift from
 //! the program: a test compares these with `man/dubstage.1`.
 
-use super::registry::COMMANDS;
+use super::registry::commands;
 use crate::keymap::{show_keys, KeyMode, Keymap};
 
 /// Text made safe for roff.
@@ -59,7 +59,7 @@ pub fn keys_section(keymap: &Keymap) -> String {
 /// The CONSOLE COMMANDS section's body.
 pub fn commands_section(keymap: &Keymap) -> String {
     let mut out = String::new();
-    for c in COMMANDS {
+    for c in commands() {
         let mut head = format!("\\fB:{}\\fR", roff(c.name));
         if !c.args.is_empty() {
             head.push_str(&format!(" \\fI{}\\fR", roff(c.args)));

@@ -9,4 +9,4 @@ pub mod registry;
 pub mod strip;
 
 pub use desk::Desk;
-pub use registry::{find, Args, CommandSpec, Kind, COMMANDS};
+pub use registry::{commands, find, Args, CommandSpec, Kind};

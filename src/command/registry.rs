@@ -109,7 +109,7 @@ impl std::fmt::Debug for CommandSpec {
     }
 }
 
-const fn desk(
+pub(super) const fn desk(
     name: &'static str,
     aliases: &'static [&'static str],
     args: &'static str,
@@ -128,7 +128,7 @@ const fn desk(
     }
 }
 
-const fn app(
+pub(super) const fn app(
     name: &'static str,
     aliases: &'static [&'static str],
     args: &'static str,
@@ -146,13 +146,14 @@ const fn app(
     }
 }
 
-const fn keyed(mut spec: CommandSpec) -> CommandSpec {
+pub(super) const fn keyed(mut spec: CommandSpec) -> CommandSpec {
     spec.takes_key = true;
     spec
 }
 
-/// Every command, in the order `:help` and the man page list them.
-pub static COMMANDS: &[CommandSpec] = &[
+/// The console's own commands: files, transport, motions, strips, view,
+/// registers and macros.
+static CONSOLE: &[CommandSpec] = &[
     // Files
     desk(
         "write",
@@ -630,12 +631,20 @@ pub static COMMANDS: &[CommandSpec] = &[
     ),
 ];
 
+/// Every section of commands, in the order `:help` and the man page list
+/// them. A new area of commands is a file in `command/` with its own slice.
+static SECTIONS: &[&[CommandSpec]] = &[CONSOLE];
+
+/// Every command, in the order `:help` and the man page list them.
+pub fn commands() -> impl Iterator<Item = &'static CommandSpec> + Clone {
+    SECTIONS.iter().flat_map(|s| s.iter())
+}
+
 /// The command called `name` (or with that alias).
 pub fn find(name: &str) -> Option<&'static CommandSpec> {
-    COMMANDS
-        .iter()
+    commands()
         .find(|c| c.name == name)
-        .or_else(|| COMMANDS.iter().find(|c| c.aliases.contains(&name)))
+        .or_else(|| commands().find(|c| c.aliases.contains(&name)))
 }
 
 /// Whether `name` (perhaps with a `!`) is a command.
@@ -1127,7 +1136,7 @@ mod tests {
     #[test]
     fn names_and_aliases_are_unique_and_documented() {
         let mut seen = std::collections::HashSet::new();
-        for c in COMMANDS {
+        for c in commands() {
             assert!(!c.doc.is_empty() && c.doc.len() < 100, "{}", c.name);
             for n in std::iter::once(&c.name).chain(c.aliases) {
                 assert!(seen.insert(*n), "{n} twice");
