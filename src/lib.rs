@@ -15,6 +15,7 @@ pub mod command;
 pub mod console;
 pub mod demo;
 pub mod dsp;
+pub mod edit;
 pub mod engine;
 pub mod import;
 pub mod keymap;

@@ -1,6 +1,7 @@
 //! The session model: plain data that the UI edits and the engine compiles.
 //! Nothing here knows about threads, audio servers or the screen.
 
+pub mod automation;
 pub mod file;
 pub mod locate;
 pub mod session;
@@ -9,4 +10,5 @@ pub mod template;
 pub mod timecode;
 pub mod validate;
 
+pub use automation::{AutoMode, Breakpoint, Lane, LaneTarget};
 pub use session::*;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+use super::automation::Lane;
 use super::strip::Strip;
 use super::timecode::FrameRate;
 
@@ -155,6 +156,9 @@ pub struct Track {
     /// the earlier one's fade-out and the later one's fade-in span the overlap).
     #[serde(default)]
     pub clips: Vec<Clip>,
+    /// Automation of the fader, pan, mute, sends and strip.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lanes: Vec<Lane>,
 }
 
 impl Default for Track {
@@ -173,6 +177,7 @@ impl Default for Track {
             strip: Strip::default(),
             sends: Vec::new(),
             clips: Vec::new(),
+            lanes: Vec::new(),
         }
     }
 }
@@ -187,6 +192,7 @@ impl Default for Bus {
             mute: false,
             solo_safe: false,
             strip: Strip::default(),
+            lanes: Vec::new(),
         }
     }
 }
@@ -327,6 +333,9 @@ pub struct Bus {
     pub solo_safe: bool,
     #[serde(default)]
     pub strip: Strip,
+    /// Automation of the fader, mute and strip.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lanes: Vec<Lane>,
 }
 
 /// A feed from a track to an aux bus.

@@ -181,7 +181,7 @@ impl Default for Strip {
 }
 
 /// A strip parameter that can be changed while playing (and automated).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum StripParam {
     Trim,
     Invert,
@@ -209,6 +209,114 @@ pub enum StripParam {
     CompAttack,
     CompRelease,
     CompMakeup,
+}
+
+impl StripParam {
+    /// Every parameter, in the strip's signal order.
+    pub fn all() -> impl Iterator<Item = StripParam> {
+        use StripParam::*;
+        let head = [
+            Trim, Invert, HpfOn, HpfFreq, HpfSlope24, LpfOn, LpfFreq, LpfSlope24,
+        ];
+        let eq = (0..4u8).flat_map(|b| [EqOn(b), EqFreq(b), EqGain(b), EqQ(b)]);
+        let tail = [
+            GateOn,
+            GateThreshold,
+            GateRatio,
+            GateRange,
+            GateAttack,
+            GateHold,
+            GateRelease,
+            CompOn,
+            CompThreshold,
+            CompRatio,
+            CompKnee,
+            CompAttack,
+            CompRelease,
+            CompMakeup,
+        ];
+        head.into_iter().chain(eq).chain(tail)
+    }
+
+    /// The name people type: `trim`, `hpf.freq`, `eq2.gain`, `comp.ratio`.
+    pub fn name(self) -> String {
+        use StripParam::*;
+        let eq = |b: u8, what: &str| format!("eq{}.{what}", b as u32 + 1);
+        match self {
+            Trim => "trim".into(),
+            Invert => "invert".into(),
+            HpfOn => "hpf.on".into(),
+            HpfFreq => "hpf.freq".into(),
+            HpfSlope24 => "hpf.24db".into(),
+            LpfOn => "lpf.on".into(),
+            LpfFreq => "lpf.freq".into(),
+            LpfSlope24 => "lpf.24db".into(),
+            EqOn(b) => eq(b, "on"),
+            EqFreq(b) => eq(b, "freq"),
+            EqGain(b) => eq(b, "gain"),
+            EqQ(b) => eq(b, "q"),
+            GateOn => "gate.on".into(),
+            GateThreshold => "gate.threshold".into(),
+            GateRatio => "gate.ratio".into(),
+            GateRange => "gate.range".into(),
+            GateAttack => "gate.attack".into(),
+            GateHold => "gate.hold".into(),
+            GateRelease => "gate.release".into(),
+            CompOn => "comp.on".into(),
+            CompThreshold => "comp.threshold".into(),
+            CompRatio => "comp.ratio".into(),
+            CompKnee => "comp.knee".into(),
+            CompAttack => "comp.attack".into(),
+            CompRelease => "comp.release".into(),
+            CompMakeup => "comp.makeup".into(),
+        }
+    }
+
+    /// The parameter called `name` (see [`StripParam::name`]).
+    pub fn parse(name: &str) -> Option<StripParam> {
+        StripParam::all().find(|p| p.name() == name)
+    }
+
+    /// A switch: 0 is off, 1 is on.
+    pub fn is_switch(self) -> bool {
+        use StripParam::*;
+        matches!(
+            self,
+            Invert | HpfOn | HpfSlope24 | LpfOn | LpfSlope24 | EqOn(_) | GateOn | CompOn
+        )
+    }
+
+    /// The values [`Strip::set`] accepts.
+    pub fn range(self) -> (f32, f32) {
+        use StripParam::*;
+        match self {
+            _ if self.is_switch() => (0.0, 1.0),
+            Trim => (-48.0, 24.0),
+            HpfFreq | LpfFreq | EqFreq(_) => (10.0, 22_000.0),
+            EqGain(_) | CompMakeup => (-24.0, 24.0),
+            EqQ(_) => (0.1, 20.0),
+            GateThreshold | CompThreshold => (-96.0, 0.0),
+            GateRatio | CompRatio => (1.0, 100.0),
+            GateRange => (0.0, 96.0),
+            CompKnee => (0.0, 24.0),
+            _ => (0.0, 5000.0),
+        }
+    }
+
+    /// A sensible step for one key press (frequencies step in semitones
+    /// elsewhere; this is the linear step of the rest).
+    pub fn step(self) -> f32 {
+        use StripParam::*;
+        match self {
+            _ if self.is_switch() => 1.0,
+            HpfFreq | LpfFreq | EqFreq(_) => 10.0,
+            EqQ(_) => 0.1,
+            GateRatio | CompRatio => 0.5,
+            GateAttack | CompAttack => 1.0,
+            GateHold | GateRelease | CompRelease => 10.0,
+            _ => 0.5,
+        }
+    }
 }
 
 fn on(value: f32) -> bool {
@@ -264,6 +372,40 @@ impl Strip {
             StripParam::CompAttack => self.compressor.attack_ms = ms(value),
             StripParam::CompRelease => self.compressor.release_ms = ms(value),
             StripParam::CompMakeup => self.compressor.makeup_db = value.clamp(-24.0, 24.0),
+        }
+    }
+
+    /// The value of one parameter (switches read 0 or 1).
+    pub fn get(&self, param: StripParam) -> f32 {
+        let switch = |b: bool| if b { 1.0 } else { 0.0 };
+        let eq = |b: u8| &self.eq[(b as usize).min(3)];
+        match param {
+            StripParam::Trim => self.trim_db,
+            StripParam::Invert => switch(self.invert),
+            StripParam::HpfOn => switch(self.hpf.on),
+            StripParam::HpfFreq => self.hpf.freq,
+            StripParam::HpfSlope24 => switch(self.hpf.slope == Slope::Db24),
+            StripParam::LpfOn => switch(self.lpf.on),
+            StripParam::LpfFreq => self.lpf.freq,
+            StripParam::LpfSlope24 => switch(self.lpf.slope == Slope::Db24),
+            StripParam::EqOn(b) => switch(eq(b).on),
+            StripParam::EqFreq(b) => eq(b).freq,
+            StripParam::EqGain(b) => eq(b).gain_db,
+            StripParam::EqQ(b) => eq(b).q,
+            StripParam::GateOn => switch(self.gate.on),
+            StripParam::GateThreshold => self.gate.threshold_db,
+            StripParam::GateRatio => self.gate.ratio,
+            StripParam::GateRange => self.gate.range_db,
+            StripParam::GateAttack => self.gate.attack_ms,
+            StripParam::GateHold => self.gate.hold_ms,
+            StripParam::GateRelease => self.gate.release_ms,
+            StripParam::CompOn => switch(self.compressor.on),
+            StripParam::CompThreshold => self.compressor.threshold_db,
+            StripParam::CompRatio => self.compressor.ratio,
+            StripParam::CompKnee => self.compressor.knee_db,
+            StripParam::CompAttack => self.compressor.attack_ms,
+            StripParam::CompRelease => self.compressor.release_ms,
+            StripParam::CompMakeup => self.compressor.makeup_db,
         }
     }
 
