@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::command::desk::{Desk, OpenOptions};
 use crate::command::registry::{self, AppAction, Args, CommandSpec, Kind, Run, OPTIONS};
 use crate::command::strip::{show_db, show_pan, StripId};
+use crate::edit::journal::Entry;
 use crate::keymap::{parse_keys, show_keys, Key, KeyCode, KeyMode, Keymap, Lookup};
 use crate::model::Session;
 use line::{LineEditor, LineEvent};
@@ -210,6 +211,91 @@ impl App {
         }
     }
 
+    /// Take in what an automation pass wrote: its undo point and the
+    /// lanes for the journal.
+    fn take_pass(&mut self) {
+        if let Some(before) = self.desk.pass.undo_point.take() {
+            let parts = crate::edit::journal::diff(&before, &self.desk.session);
+            self.desk.journal(&Entry::Begin);
+            self.desk.journal(&Entry::Set(parts));
+            self.desk.pass.changed.clear();
+            self.undo.push(Snapshot {
+                session: before,
+                solo: self.desk.solo.clone(),
+            });
+            if self.undo.len() > UNDO_DEPTH {
+                self.undo.remove(0);
+            }
+            self.redo.clear();
+        }
+        let parts = self.desk.pass.take_parts(&self.desk.session);
+        if !parts.is_empty() {
+            self.desk.journal(&Entry::Set(parts));
+        }
+    }
+
+    /// Replay the journal a session left behind: its edits and their undo
+    /// history come back; `:recover!` sets it aside instead.
+    fn recover(&mut self, bang: bool) {
+        if bang {
+            if let Some(p) = self.desk.pending_journal.take() {
+                let old = crate::edit::journal::set_aside(&self.desk.path);
+                self.desk.say(format!(
+                    "{} set aside{}",
+                    p.path.display(),
+                    old.map(|o| format!(" as {}", o.display())).unwrap_or_default()
+                ));
+            } else {
+                self.desk.complain("no journal to set aside");
+            }
+            return;
+        }
+        let Some(pending) = self.desk.pending_journal.take() else {
+            // No journal: the older recovery file, if there is one.
+            let before = self.snapshot();
+            match self.desk.recover() {
+                Ok(()) => {
+                    if before != self.snapshot() {
+                        self.push_undo(before);
+                    }
+                    self.desk.say("recovered the unsaved work");
+                }
+                Err(e) => self.desk.complain(e),
+            }
+            return;
+        };
+        let saved = self.desk.saved_session().clone();
+        match crate::edit::journal::replay(saved, &pending.entries, UNDO_DEPTH) {
+            Ok((session, undo, redo)) => {
+                let solo = vec![false; session.tracks.len()];
+                // The journal goes on from here, entries and all.
+                self.desk.continue_journal(&pending);
+                self.desk.restore(session, solo.clone());
+                let snap = |s: Session| Snapshot {
+                    session: s,
+                    solo: solo.clone(),
+                };
+                self.undo = undo.into_iter().map(snap).collect();
+                self.redo = redo.into_iter().map(snap).collect();
+                self.desk.say(format!(
+                    "recovered {} edit(s) from {}{}",
+                    pending.edits(),
+                    pending.path.display(),
+                    if pending.torn {
+                        " (its last line was cut short by the crash)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            Err(e) => {
+                self.desk
+                    .complain(format!("{}: {e}", pending.path.display()));
+                self.desk.pending_journal = Some(pending);
+            }
+        }
+    }
+
     /// Handle one key.
     pub fn handle_key(&mut self, key: Key) {
         self.keys_handled += 1;
@@ -228,6 +314,7 @@ impl App {
             Mode::Command => self.line_key(key),
             Mode::Normal | Mode::Visual => self.normal_key(key),
         }
+        self.take_pass();
     }
 
     fn sequence_done(&mut self) {
@@ -399,6 +486,9 @@ impl App {
     }
 
     fn push_undo(&mut self, before: Snapshot) {
+        let parts = crate::edit::journal::diff(&before.session, &self.desk.session);
+        self.desk.journal(&Entry::Begin);
+        self.desk.journal(&Entry::Set(parts));
         self.undo.push(before);
         if self.undo.len() > UNDO_DEPTH {
             self.undo.remove(0);
@@ -452,6 +542,7 @@ impl App {
                     let p = self.desk.playhead();
                     self.mode = Mode::Visual;
                     self.desk.anchor = Some(p);
+                    self.desk.strip_anchor = Some(self.desk.strip);
                     self.desk.selection = Some((p, p));
                 }
             }
@@ -460,6 +551,7 @@ impl App {
                     self.leave_visual();
                 } else {
                     self.desk.selection = None;
+                    self.desk.strip_anchor = None;
                     self.desk.message = None;
                 }
                 self.register = None;
@@ -490,6 +582,8 @@ impl App {
             AppAction::RecordMacro => self.record(args.word(0)),
             AppAction::PlayMacro => self.play_macro(args.word(0), args.count()),
             AppAction::Registers => self.show_registers(),
+            AppAction::Recover => self.recover(args.bang),
+            AppAction::Delete => self.delete(),
             AppAction::Messages => {
                 let lines = if self.desk.notes.is_empty() {
                     vec!["(no messages)".to_string()]
@@ -510,6 +604,7 @@ impl App {
         self.desk.anchor = None;
         if self.desk.selection.is_some_and(|(a, b)| a == b) {
             self.desk.selection = None;
+            self.desk.strip_anchor = None;
         }
     }
 
@@ -563,6 +658,8 @@ impl App {
             };
             to.push(now);
             self.desk.restore(snap.session, snap.solo);
+            self.desk
+                .journal(if undo { &Entry::Undo } else { &Entry::Redo });
             done += 1;
         }
         let word = if undo { "undo" } else { "redo" };
@@ -646,6 +743,15 @@ impl App {
         let r = self.take_register();
         if self.mode == Mode::Visual {
             if let Some((a, b)) = self.desk.selection {
+                let tracks = self.desk.selected_tracks();
+                let board = crate::edit::clip::copy(&self.desk.session, &tracks, a, b);
+                if board.clip_count() > 0 {
+                    self.desk
+                        .say(format!("yanked {} clip(s) into \"{r}", board.clip_count()));
+                    self.registers.set(r, Register::Clips(board));
+                    self.leave_visual();
+                    return;
+                }
                 self.registers.set(r, Register::Span(a, b));
                 let clock = self.desk.clock;
                 self.desk.say(format!(
@@ -676,6 +782,22 @@ impl App {
                 self.desk.selection = Some((a, b));
                 self.desk.changed = true;
             }
+            Some(Register::Clips(board)) => {
+                let before = self.snapshot();
+                let result = crate::command::edit::track(&self.desk).and_then(|t| {
+                    let at = self.desk.playhead();
+                    crate::edit::clip::paste(&mut self.desk.session, t, at, &board)
+                });
+                match result {
+                    Ok(n) => {
+                        self.desk.reload();
+                        self.desk.say(format!("put {n} clip(s)"));
+                        self.push_undo(before);
+                        self.last_edit = Some(("put".to_string(), None));
+                    }
+                    Err(e) => self.desk.complain(e),
+                }
+            }
             Some(Register::Strip { from, settings }) => {
                 let before = self.snapshot();
                 let strip = self.desk.strip_id();
@@ -692,6 +814,40 @@ impl App {
                     self.register = None;
                 }
             }
+        }
+    }
+
+    /// Cut the selection's clips, or the clip under the playhead, into a register.
+    fn delete(&mut self) {
+        let r = self.take_register();
+        let span = match self.desk.selection.filter(|(a, b)| b > a) {
+            Some(s) => Ok(s),
+            None => crate::command::edit::edit_clips(&self.desk).map(|c| {
+                let clip = &self.desk.session.tracks[c[0].0].clips[c[0].1];
+                (clip.position, clip.end())
+            }),
+        };
+        let before = self.snapshot();
+        let result = span.and_then(|(a, b)| {
+            let tracks = self.desk.selected_tracks();
+            let board = crate::edit::clip::copy(&self.desk.session, &tracks, a, b);
+            crate::edit::clip::delete(&mut self.desk.session, &tracks, a, b).map(|n| (n, board))
+        });
+        match result {
+            Ok((n, board)) => {
+                if r != '_' {
+                    self.registers.set(r, Register::Clips(board));
+                }
+                self.desk.reload();
+                self.desk.say(format!("cut {n} clip(s) into \"{r}"));
+                self.push_undo(before);
+                self.last_edit = Some(("delete".to_string(), None));
+                if self.mode == Mode::Visual {
+                    self.leave_visual();
+                }
+                self.desk.selection = None;
+            }
+            Err(e) => self.desk.complain(e),
         }
     }
 
@@ -781,6 +937,12 @@ impl App {
             .map(|(c, r)| {
                 let what = match r {
                     Register::Keys(k) => format!("keys   {}", show_keys(k)),
+                    Register::Clips(b) => format!(
+                        "clips  {} on {} track(s), {:.2} s",
+                        b.clip_count(),
+                        b.tracks.len(),
+                        b.length as f64 / self.desk.session.sample_rate as f64
+                    ),
                     Register::Span(a, b) => format!(
                         "span   {} .. {}",
                         clock.format_samples(*a),
@@ -817,6 +979,8 @@ impl App {
     /// write unsaved work to the recovery file.
     pub fn tick(&mut self, now: Instant) {
         self.desk.tick(now);
+        self.take_pass();
+        self.desk.sync_journal();
         let due = self
             .last_autosave
             .is_none_or(|t| now.saturating_duration_since(t) >= AUTOSAVE);

@@ -194,7 +194,7 @@ fn markers_marks_and_goto() {
     assert_eq!(app.desk.playhead(), 1_612_800);
     keys(&mut app, "'a");
     assert_eq!(app.desk.playhead(), 5 * SECOND);
-    keys(&mut app, "x");
+    keys(&mut app, "X");
     assert_eq!(app.desk.session.markers.len(), 3);
     keys(&mut app, "u");
     assert_eq!(app.desk.session.markers.len(), 4);
@@ -334,7 +334,7 @@ fn pending_keys_which_key_and_mistakes() {
 #[test]
 fn the_command_line_completes_and_remembers() {
     let (_d, mut app) = demo();
-    keys(&mut app, ":fad<tab>");
+    keys(&mut app, ":fader<tab>");
     assert_eq!(app.mode, Mode::Command);
     assert_eq!(app.line.text, "fader");
     keys(&mut app, "<tab>");

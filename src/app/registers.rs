@@ -15,6 +15,8 @@ pub enum Register {
         settings: StripSettings,
     },
     Span(u64, u64),
+    /// Clips yanked or cut, to put at the playhead.
+    Clips(crate::edit::clip::ClipBoard),
     Keys(Vec<Key>),
 }
 

@@ -262,6 +262,7 @@ impl Engine {
                     self.status.rate_mismatch = Some((server, session))
                 }
                 FromEngine::Retired(plan) => drop(plan),
+                FromEngine::RetiredAutomation(a) => drop(a),
             }
         }
         self.status.read_errors.extend(self.butler.errors());

@@ -19,7 +19,10 @@ use crate::media::overview::Overviews;
 use crate::media::pool::MediaPool;
 use crate::model::file;
 use crate::model::timecode::TimecodeClock;
-use crate::model::{Marker, Session};
+use crate::edit::grid::Grid;
+use crate::edit::journal::{self, Entry, Journal, Pending};
+use crate::model::{LaneTarget, Marker, Session};
+use super::pass::Pass;
 
 /// The bottom of a fader's travel (shown as -inf).
 pub const FADER_FLOOR_DB: f32 = -96.0;
@@ -131,6 +134,21 @@ pub struct Desk {
     recovered: Option<Session>,
     /// Everything said on opening (warnings, offline media), for `:messages`.
     pub notes: Vec<String>,
+    /// The strip where visual mode started: the selection covers the
+    /// tracks from it to the selected strip.
+    pub strip_anchor: Option<usize>,
+    /// How far a nudge moves.
+    pub grid: Grid,
+    /// The automation lane the lane keys work on.
+    pub lane: LaneTarget,
+    /// Show automation lanes under their tracks.
+    pub show_lanes: bool,
+    /// Automation being written while the transport rolls.
+    pub pass: Pass,
+    /// Every edit since the last save, on disk.
+    pub journal_file: Option<Journal>,
+    /// A journal left by a session that did not end well, offered with `:recover`.
+    pub pending_journal: Option<Pending>,
 }
 
 /// What to open a session with.
@@ -182,6 +200,13 @@ impl Desk {
             changed: true,
             recovered: None,
             notes: Vec::new(),
+            strip_anchor: None,
+            grid: Grid::default(),
+            lane: LaneTarget::Volume,
+            show_lanes: true,
+            pass: Pass::default(),
+            journal_file: None,
+            pending_journal: None,
         }
     }
 
@@ -221,6 +246,21 @@ impl Desk {
                 }
                 Err(e) => notes.push(format!("cannot start the audio engine: {e}")),
             }
+        }
+        let saved_bytes = std::fs::read(path).unwrap_or_default();
+        match journal::read(path, &saved_bytes) {
+            Ok(Some(pending)) => {
+                notes.insert(
+                    0,
+                    format!(
+                        "{} edit(s) since the last save were not saved: :recover replays them, :recover! sets them aside",
+                        pending.edits()
+                    ),
+                );
+                desk.pending_journal = Some(pending);
+            }
+            Ok(None) => {}
+            Err(e) => notes.push(format!("{e}; it is set aside when you edit")),
         }
         if let Some(recovery) = file::newer_recovery(path) {
             notes.push(format!(
@@ -418,6 +458,7 @@ impl Desk {
             self.status = Some(status);
             self.changed |= any;
         }
+        self.pass_tick(now);
         self.changed |= self.meters.decay(now);
         self.changed |= self.overviews.receive();
         self.poll_bounce();
@@ -461,6 +502,10 @@ impl Desk {
             FADER_FLOOR_DB
         };
         let db = (db * 10.0).round() / 10.0;
+        if self.touch(strip, LaneTarget::Volume, db, Instant::now()) {
+            self.changed = true;
+            return Ok(db);
+        }
         match strip {
             StripId::Track(i) => {
                 self.session.tracks[i].fader_db = db;
@@ -497,6 +542,10 @@ impl Desk {
             return Err(format!("a {} has no pan; pan is on tracks", strip.kind()));
         };
         let pan = ((pan.clamp(-1.0, 1.0)) * 100.0).round() / 100.0;
+        if self.touch(strip, LaneTarget::Pan, pan, Instant::now()) {
+            self.changed = true;
+            return Ok(pan);
+        }
         self.session.tracks[i].pan = pan;
         self.send(ToEngine::TrackPan {
             track: i as u16,
@@ -637,12 +686,22 @@ impl Desk {
         self.solo.resize(self.session.tracks.len(), false);
         self.strip = self.strip.min(self.strip_count() - 1);
         if structural {
-            let s = self.session.clone();
-            if let Some(engine) = &mut self.engine {
-                engine.load(&s);
-            }
+            self.reload();
+        } else {
+            self.send_automation();
         }
         self.resend_mixer();
+        self.changed = true;
+    }
+
+    /// Give the engine a new Plan of the session (after clips changed).
+    pub fn reload(&mut self) {
+        let Desk {
+            engine, session, ..
+        } = self;
+        if let Some(engine) = engine {
+            engine.load(session);
+        }
         self.changed = true;
     }
 
@@ -684,6 +743,10 @@ impl Desk {
         file::save(&self.session, &target).map_err(|e| e.to_string())?;
         if target == self.path {
             self.saved = self.session.clone();
+            // The session on disk holds every edit: the journal starts afresh.
+            if self.journal_file.take().is_some() {
+                let _ = std::fs::remove_file(journal::journal_path(&self.path));
+            }
             let recovery = file::recovery_path(&self.path);
             if recovery.exists() {
                 // The session on disk now holds everything; the old
@@ -695,6 +758,55 @@ impl Desk {
         }
         self.changed = true;
         Ok(target)
+    }
+
+    /// The session as last saved or loaded.
+    pub fn saved_session(&self) -> &Session {
+        &self.saved
+    }
+
+    /// Append an edit to the journal, starting one (and setting aside a
+    /// journal left from before) at the first edit after a save.
+    pub fn journal(&mut self, entry: &Entry) {
+        if self.journal_file.is_none() {
+            if journal::journal_path(&self.path).exists() {
+                self.pending_journal = None;
+                if let Some(old) = journal::set_aside(&self.path) {
+                    self.notes
+                        .push(format!("the earlier journal was set aside as {}", old.display()));
+                }
+            }
+            let saved = std::fs::read(&self.path).unwrap_or_default();
+            match Journal::start(&self.path, &saved) {
+                Ok(j) => self.journal_file = Some(j),
+                Err(e) => {
+                    self.complain(format!("cannot keep the undo journal: {e}"));
+                    return;
+                }
+            }
+        }
+        if let Some(j) = &mut self.journal_file {
+            if let Err(e) = j.append(entry) {
+                self.complain(format!("cannot write the undo journal: {e}"));
+            }
+        }
+    }
+
+    /// Put the journal on the disk (called when idle).
+    pub fn sync_journal(&mut self) {
+        if let Some(j) = &mut self.journal_file {
+            if let Err(e) = j.sync() {
+                self.complain(format!("cannot write the undo journal: {e}"));
+            }
+        }
+    }
+
+    /// Go on with a journal that was replayed.
+    pub fn continue_journal(&mut self, pending: &Pending) {
+        match Journal::resume(&self.path, pending.entries.len()) {
+            Ok(j) => self.journal_file = Some(j),
+            Err(e) => self.complain(format!("cannot keep the undo journal: {e}")),
+        }
     }
 
     /// Write unsaved work to the recovery file (nothing when all is
@@ -826,10 +938,12 @@ fn same_structure(a: &Session, b: &Session) -> bool {
             t.fader_db = 0.0;
             t.pan = 0.0;
             t.mute = false;
+            t.lanes.clear();
         }
         for bus in &mut s.buses {
             bus.fader_db = 0.0;
             bus.mute = false;
+            bus.lanes.clear();
         }
         s.stems = Default::default();
         s.printmaster = Default::default();

@@ -2,9 +2,12 @@
 //! [`desk`] (session, engine, playhead, view), its [`strip`]s and [`meters`].
 //! [`manual`] writes the registry out for the man page.
 
+pub mod automation;
 pub mod desk;
+pub mod edit;
 pub mod manual;
 pub mod meters;
+pub mod pass;
 pub mod registry;
 pub mod strip;
 

@@ -31,7 +31,7 @@ impl Args {
         (self.words.len() > i).then(|| self.words[i..].join(" "))
     }
 
-    fn number(&self, i: usize, default: f32) -> Result<f32, String> {
+    pub fn number(&self, i: usize, default: f32) -> Result<f32, String> {
         match self.word(i) {
             None => Ok(default),
             Some(w) => w
@@ -79,6 +79,8 @@ pub enum AppAction {
     PlayMacro,
     Registers,
     Messages,
+    Recover,
+    Delete,
 }
 
 /// How a command runs.
@@ -184,13 +186,12 @@ static CONSOLE: &[CommandSpec] = &[
         "Open another session; refuses while there are unsaved edits (edit! drops them)",
         AppAction::Edit,
     ),
-    desk(
+    app(
         "recover",
         &[],
         "",
-        Kind::Edit,
-        "Load the recovery file's unsaved work in place of the session",
-        recover,
+        "Replay the edits a crash left in the journal, with their undo (recover! sets it aside)",
+        AppAction::Recover,
     ),
     desk(
         "bounce",
@@ -623,6 +624,13 @@ static CONSOLE: &[CommandSpec] = &[
         AppAction::PlayMacro,
     )),
     app(
+        "delete",
+        &["d"],
+        "",
+        "Cut the selection's clips (or the clip under the playhead) into a register",
+        AppAction::Delete,
+    ),
+    app(
         "registers",
         &["reg"],
         "",
@@ -633,7 +641,7 @@ static CONSOLE: &[CommandSpec] = &[
 
 /// Every section of commands, in the order `:help` and the man page list
 /// them. A new area of commands is a file in `command/` with its own slice.
-static SECTIONS: &[&[CommandSpec]] = &[CONSOLE];
+static SECTIONS: &[&[CommandSpec]] = &[CONSOLE, super::edit::COMMANDS, super::automation::COMMANDS];
 
 /// Every command, in the order `:help` and the man page list them.
 pub fn commands() -> impl Iterator<Item = &'static CommandSpec> + Clone {
@@ -680,12 +688,6 @@ fn write(d: &mut Desk, a: &Args) -> Result<(), String> {
     let target = a.rest(0);
     let path = d.write(target.as_deref().map(Path::new))?;
     d.say(format!("written {}", path.display()));
-    Ok(())
-}
-
-fn recover(d: &mut Desk, _: &Args) -> Result<(), String> {
-    d.recover()?;
-    d.say("recovered the unsaved work; :w keeps it, u undoes it");
     Ok(())
 }
 

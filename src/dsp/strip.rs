@@ -140,12 +140,18 @@ impl StripProcessor {
 
     /// Process `channels[c][..n]` in place.
     pub fn process(&mut self, channels: &mut [Vec<f32>], n: usize) {
+        self.process_range(channels, 0, n);
+    }
+
+    /// Process samples `from..to` of each channel (automation changes
+    /// parameters between such spans).
+    pub fn process_range(&mut self, channels: &mut [Vec<f32>], from: usize, to: usize) {
         if self.bypassed {
             return;
         }
         let count = channels.len().min(MAX_CHANNELS);
         for (plane, states) in channels.iter_mut().zip(self.states.iter_mut()).take(count) {
-            let samples = &mut plane[..n];
+            let samples = &mut plane[from..to];
             if self.trim != 1.0 {
                 for s in samples.iter_mut() {
                     *s *= self.trim;
@@ -160,7 +166,7 @@ impl StripProcessor {
         if self.gate.is_none() && self.compressor.is_none() {
             return;
         }
-        for i in 0..n {
+        for i in from..to {
             let level = channels[..count]
                 .iter()
                 .fold(0f32, |m, c| m.max(c[i].abs()));

@@ -145,6 +145,21 @@ impl Journal {
         })
     }
 
+    /// Go on appending to the journal of `session_path` (after replaying it).
+    pub fn resume(session_path: &Path, entries: usize) -> Result<Journal, String> {
+        let path = journal_path(session_path);
+        let file = OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(Journal {
+            path,
+            file,
+            dirty: false,
+            entries,
+        })
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

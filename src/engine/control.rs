@@ -109,6 +109,11 @@ pub fn apply(plan: &mut Plan, command: &ToEngine) -> bool {
             }
         }
         ToEngine::PrintmasterFader { db } => plan.printmaster_gain = db_to_gain(db),
+        ToEngine::Touch {
+            owner,
+            param,
+            value,
+        } => plan.automation.touch(owner, param, value),
         _ => return false,
     }
     true

@@ -2,6 +2,7 @@
 //! their prefades ([`playlist`]), and one block mixed by [`process::process`].
 //! [`offline`] runs it as fast as possible for bounces.
 
+pub mod automation;
 pub mod butler;
 pub mod control;
 pub mod feed;

@@ -2,6 +2,7 @@
 //! through lock-free rings of these small values; a new Plan travels boxed
 //! and comes back boxed, so the realtime thread never allocates or frees.
 
+use super::automation::{Automation, Owner, Param};
 use super::realtime::LivePlan;
 use crate::model::strip::StripParam;
 
@@ -110,6 +111,14 @@ pub enum ToEngine {
     NewPlan {
         plan: Box<LivePlan>,
     },
+    /// Edited automation: swap it in at the next block (the old goes back).
+    Automation(Box<Automation>),
+    /// A lane being written: play `value` (`None`: the lane again).
+    Touch {
+        owner: Owner,
+        param: Param,
+        value: Option<f32>,
+    },
 }
 
 /// The transport's state, as the UI shows it.
@@ -151,4 +160,6 @@ pub enum FromEngine {
     RateMismatch { server: u32, session: u32 },
     /// A Plan the realtime thread let go of; drop it here.
     Retired(Box<LivePlan>),
+    /// Automation the realtime thread let go of; drop it here.
+    RetiredAutomation(Box<Automation>),
 }

@@ -39,7 +39,7 @@ impl<'a> OfflineRenderer<'a> {
             frames,
             &mut self.plan.track_inputs,
         );
-        process(&mut self.plan, frames);
+        process(&mut self.plan, start, frames);
         result
     }
 }

@@ -5,6 +5,7 @@
 
 use std::sync::Arc;
 
+use super::automation::Automation;
 use crate::dsp::gain::db_to_gain;
 use crate::dsp::pan::{self, Matrix, Position};
 use crate::dsp::strip::StripProcessor;
@@ -163,6 +164,8 @@ pub struct Plan {
     pub printmaster_buffer: Vec<Vec<f32>>,
     /// One past the last sample of the last clip.
     pub end: u64,
+    /// The lanes playback follows; swapped whole when they are edited.
+    pub automation: Box<Automation>,
 }
 
 fn dest(session: &Session, output: &Output) -> Dest {
@@ -337,6 +340,7 @@ impl Plan {
             me_buffer: buffer(),
             printmaster_buffer: buffer(),
             end: session.end(),
+            automation: Box::new(Automation::compile(session)),
         };
         plan.update_solo();
         for t in plan.tracks.iter_mut() {

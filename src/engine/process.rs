@@ -2,13 +2,15 @@
 //! pan to buses and stems; each bus through its strip and fader; stems,
 //! M&E and printmaster. Realtime-safe: no allocation, no locks, no I/O.
 
-use super::plan::{Dest, Plan, TrackPlan};
+use super::automation::{self, segments, StripLanes, TrackControls, MAX_SENDS};
+use super::plan::{BusPlan, Dest, Plan, TrackPlan};
 use crate::dsp::gain::mix_into;
 use crate::dsp::pan::MAX_OUT;
 
-/// Mix `frames` frames of `plan.track_inputs` into the stem, M&E and
-/// printmaster buffers. `frames` must not exceed `plan.max_block`.
-pub fn process(plan: &mut Plan, frames: usize) {
+/// Mix `frames` frames of `plan.track_inputs`, which hold timeline samples
+/// from `position` on, into the stem, M&E and printmaster buffers. `frames`
+/// must not exceed `plan.max_block`.
+pub fn process(plan: &mut Plan, position: u64, frames: usize) {
     let n = frames.min(plan.max_block);
     for buffer in plan
         .bus_buffers
@@ -27,9 +29,18 @@ pub fn process(plan: &mut Plan, frames: usize) {
         stem_buffers,
         buses,
         bus_order,
+        automation,
         ..
     } = plan;
-    for (track, input) in tracks.iter_mut().zip(track_inputs.iter_mut()) {
+    for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
+        if let Some(lanes) = automation.tracks.get(t).filter(|l| !l.is_empty()) {
+            let dest = match track.dest {
+                Dest::Bus(b) => b,
+                Dest::Stem(s) => usize::MAX - s,
+            };
+            automated_track(track, lanes, input, bus_buffers, stem_buffers, dest, position, n);
+            continue;
+        }
         // Inaudible with no glide under way: its live gains are all zero.
         let silent = track.ramp_left == 0 && !track.audible;
         if silent && track.sends.iter().all(|s| !s.pre_fader) {
@@ -63,7 +74,19 @@ pub fn process(plan: &mut Plan, frames: usize) {
 
     for &b in bus_order.iter() {
         let bus = &mut buses[b];
-        if !bus.audible {
+        let lanes = automation.buses.get(b).filter(|l| !l.is_empty());
+        if !bus.audible && lanes.is_none() {
+            continue;
+        }
+        if let Some(lanes) = lanes {
+            let source = std::mem::take(&mut bus_buffers[b]);
+            let mut source = source;
+            let dest = match bus.dest {
+                Dest::Bus(d) => &mut bus_buffers[d],
+                Dest::Stem(s) => &mut stem_buffers[s],
+            };
+            automated_bus(bus, lanes, &mut source, dest, position, n);
+            bus_buffers[b] = source;
             continue;
         }
         bus.strip.process(&mut bus_buffers[b], n);
@@ -146,6 +169,104 @@ fn mix_track(track: &mut TrackPlan, input: &[Vec<f32>], dest: &mut [Vec<f32>], n
                 *live += (*target - *live) * fraction;
             }
             track.ramp_left -= glide as u32;
+        }
+    }
+}
+
+/// A track whose lanes move its controls: strip, sends and mix segment by
+/// segment of the automation grid, gains gliding across each segment.
+/// `dest` is a bus index, or `usize::MAX - stem` for a stem.
+#[allow(clippy::too_many_arguments)]
+fn automated_track(
+    track: &mut TrackPlan,
+    lanes: &StripLanes,
+    input: &mut [Vec<f32>],
+    bus_buffers: &mut [Vec<Vec<f32>>],
+    stem_buffers: &mut [Vec<Vec<f32>>; 3],
+    dest: usize,
+    position: u64,
+    n: usize,
+) {
+    let mut send_gains = [0.0f32; MAX_SENDS];
+    for (g, s) in send_gains.iter_mut().zip(&track.sends) {
+        *g = s.gain;
+    }
+    let sends = track.sends.len().min(MAX_SENDS);
+    let controls = TrackControls {
+        layout: track.layout,
+        format: track.format,
+        pan_law: track.pan_law,
+        position: track.position,
+        fader_db: track.fader_db,
+        audible: track.audible,
+        send_gains: &send_gains[..sends],
+    };
+    let channels = track.channels;
+    let mut last = None;
+    for (a, b) in segments(position, n) {
+        let at = position + a as u64;
+        let settings = *track.strip.settings();
+        automation::strip_params(lanes, at, |p| settings.get(p), |p, v| track.strip.set(p, v));
+        track.strip.process_range(&mut input[..channels], a, b);
+        let s0 = automation::track_state(lanes, &controls, at);
+        let s1 = automation::track_state(lanes, &controls, position + b as u64);
+        for (k, send) in track.sends.iter().enumerate() {
+            let (m0, m1) = if send.pre_fader {
+                if !track.audible {
+                    continue;
+                }
+                (&s0.panner, &s1.panner)
+            } else {
+                (&s0.matrix, &s1.matrix)
+            };
+            let (g0, g1) = if k < MAX_SENDS {
+                (s0.sends[k], s1.sends[k])
+            } else {
+                (send.gain, send.gain)
+            };
+            for (c, samples) in input.iter().enumerate().take(channels) {
+                for (o, out) in bus_buffers[send.bus].iter_mut().enumerate() {
+                    automation::mix_glide(&mut out[a..b], &samples[a..b], m0[c][o] * g0, m1[c][o] * g1);
+                }
+            }
+        }
+        let out = if dest >= usize::MAX - 2 {
+            &mut stem_buffers[usize::MAX - dest]
+        } else {
+            &mut bus_buffers[dest]
+        };
+        for (c, samples) in input.iter().enumerate().take(channels) {
+            for (o, out) in out.iter_mut().enumerate() {
+                automation::mix_glide(&mut out[a..b], &samples[a..b], s0.matrix[c][o], s1.matrix[c][o]);
+            }
+        }
+        last = Some(s1.matrix);
+    }
+    // Should the lanes stop, the fader glides on from where they left it.
+    if let Some(m) = last {
+        track.live = m;
+        track.ramp_left = if m == track.matrix { 0 } else { super::plan::GAIN_RAMP };
+    }
+}
+
+/// A bus whose lanes move its fader, mute or strip.
+fn automated_bus(
+    bus: &mut BusPlan,
+    lanes: &StripLanes,
+    source: &mut [Vec<f32>],
+    dest: &mut [Vec<f32>],
+    position: u64,
+    n: usize,
+) {
+    for (a, b) in segments(position, n) {
+        let at = position + a as u64;
+        let settings = *bus.strip.settings();
+        automation::strip_params(lanes, at, |p| settings.get(p), |p, v| bus.strip.set(p, v));
+        bus.strip.process_range(source, a, b);
+        let g0 = automation::bus_gain(lanes, bus.gain, bus.audible, at);
+        let g1 = automation::bus_gain(lanes, bus.gain, bus.audible, position + b as u64);
+        for (out, input) in dest.iter_mut().zip(source.iter()) {
+            automation::mix_glide(&mut out[a..b], &input[a..b], g0, g1);
         }
     }
 }

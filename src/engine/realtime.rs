@@ -280,6 +280,16 @@ impl Realtime {
             ToEngine::ReturnToStart(on) => self.return_to_start = on,
             ToEngine::FollowJackTransport(on) => self.follow_jack_transport = on,
             ToEngine::NewPlan { plan } => self.swap(plan),
+            ToEngine::Automation(mut automation) => {
+                automation.keep_touches(&self.live.plan.automation);
+                std::mem::swap(&mut self.live.plan.automation, &mut automation);
+                if let Err(FromEngine::RetiredAutomation(old)) =
+                    self.reports.try_push(FromEngine::RetiredAutomation(automation))
+                {
+                    // Never free on this thread: with no room to hand it back, let it leak.
+                    std::mem::forget(old);
+                }
+            }
             // Mixer changes were applied above.
             _ => {}
         }
@@ -429,7 +439,7 @@ impl Realtime {
             if dry > 0 {
                 self.underruns += 1;
             }
-            process(&mut live.plan, n);
+            process(&mut live.plan, self.position, n);
             self.meter(n);
             self.write_outputs(outputs, done, n);
             done += n;
