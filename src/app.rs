@@ -243,7 +243,8 @@ impl App {
                 self.desk.say(format!(
                     "{} set aside{}",
                     p.path.display(),
-                    old.map(|o| format!(" as {}", o.display())).unwrap_or_default()
+                    old.map(|o| format!(" as {}", o.display()))
+                        .unwrap_or_default()
                 ));
             } else {
                 self.desk.complain("no journal to set aside");
@@ -741,7 +742,8 @@ impl App {
 
     fn yank(&mut self) {
         let r = self.take_register();
-        if self.mode == Mode::Visual {
+        let selected = self.desk.selection.is_some_and(|(a, b)| b > a);
+        if self.mode == Mode::Visual || selected {
             if let Some((a, b)) = self.desk.selection {
                 let tracks = self.desk.selected_tracks();
                 let board = crate::edit::clip::copy(&self.desk.session, &tracks, a, b);

@@ -8,19 +8,110 @@ use crate::edit::automation as auto;
 use crate::model::{AutoMode, LaneTarget};
 
 pub(super) static COMMANDS: &[CommandSpec] = &[
-    desk("lane", &[], "[NAME]", Kind::View, "Work on lane NAME (volume, pan, mute, send.BUS, hpf.freq...), or the next lane", lane_cmd),
-    desk("auto-mode", &["am"], "MODE", Kind::Edit, "Set the lane's mode: off, read, touch, latch, write or trim", mode),
-    desk("auto-add", &[], "[VALUE]", Kind::Edit, "Add a breakpoint at the playhead (at the lane's value there, or VALUE)", add),
-    desk("auto-delete", &[], "", Kind::Edit, "Delete the breakpoint nearest the playhead", delete),
-    desk("auto-later", &[], "", Kind::Edit, "Move the breakpoint nearest the playhead later by a grid unit", |d, a| shift(d, a, 1)),
-    desk("auto-earlier", &[], "", Kind::Edit, "Move the breakpoint nearest the playhead earlier by a grid unit", |d, a| shift(d, a, -1)),
-    desk("auto-up", &[], "", Kind::Edit, "Raise the breakpoint nearest the playhead by a step (1 dB)", |d, a| raise(d, a, 1.0)),
-    desk("auto-down", &[], "", Kind::Edit, "Lower the breakpoint nearest the playhead by a step (1 dB)", |d, a| raise(d, a, -1.0)),
-    desk("auto-next", &[], "", Kind::Motion, "Move the playhead to the lane's next breakpoint", |d, a| jump(d, a, true)),
-    desk("auto-prev", &[], "", Kind::Motion, "Move the playhead to the lane's previous breakpoint", |d, a| jump(d, a, false)),
-    desk("auto-set", &[], "[VALUE]", Kind::Edit, "Set the lane over the selection to VALUE (or the control's setting)", set),
-    desk("auto-trim", &[], "DB", Kind::Edit, "Raise or lower a level lane over the selection by DB, keeping its shape", trim),
-    desk("auto-thin", &[], "[TOLERANCE]", Kind::Edit, "Thin the lane's breakpoints over the selection (or all of it)", thin),
+    desk(
+        "lane",
+        &[],
+        "[NAME]",
+        Kind::View,
+        "Work on lane NAME (volume, pan, mute, send.BUS, hpf.freq...), or the next lane",
+        lane_cmd,
+    ),
+    desk(
+        "auto-mode",
+        &["am"],
+        "MODE",
+        Kind::Edit,
+        "Set the lane's mode: off, read, touch, latch, write or trim",
+        mode,
+    ),
+    desk(
+        "auto-add",
+        &[],
+        "[VALUE]",
+        Kind::Edit,
+        "Add a breakpoint at the playhead (at the lane's value there, or VALUE)",
+        add,
+    ),
+    desk(
+        "auto-delete",
+        &[],
+        "",
+        Kind::Edit,
+        "Delete the breakpoint nearest the playhead",
+        delete,
+    ),
+    desk(
+        "auto-later",
+        &[],
+        "",
+        Kind::Edit,
+        "Move the breakpoint nearest the playhead later by a grid unit",
+        |d, a| shift(d, a, 1),
+    ),
+    desk(
+        "auto-earlier",
+        &[],
+        "",
+        Kind::Edit,
+        "Move the breakpoint nearest the playhead earlier by a grid unit",
+        |d, a| shift(d, a, -1),
+    ),
+    desk(
+        "auto-up",
+        &[],
+        "",
+        Kind::Edit,
+        "Raise the breakpoint nearest the playhead by a step (1 dB)",
+        |d, a| raise(d, a, 1.0),
+    ),
+    desk(
+        "auto-down",
+        &[],
+        "",
+        Kind::Edit,
+        "Lower the breakpoint nearest the playhead by a step (1 dB)",
+        |d, a| raise(d, a, -1.0),
+    ),
+    desk(
+        "auto-next",
+        &[],
+        "",
+        Kind::Motion,
+        "Move the playhead to the lane's next breakpoint",
+        |d, a| jump(d, a, true),
+    ),
+    desk(
+        "auto-prev",
+        &[],
+        "",
+        Kind::Motion,
+        "Move the playhead to the lane's previous breakpoint",
+        |d, a| jump(d, a, false),
+    ),
+    desk(
+        "auto-set",
+        &[],
+        "[VALUE]",
+        Kind::Edit,
+        "Set the lane over the selection to VALUE (or the control's setting)",
+        set,
+    ),
+    desk(
+        "auto-trim",
+        &[],
+        "DB",
+        Kind::Edit,
+        "Raise or lower a level lane over the selection by DB, keeping its shape",
+        trim,
+    ),
+    desk(
+        "auto-thin",
+        &[],
+        "[TOLERANCE]",
+        Kind::Edit,
+        "Thin the lane's breakpoints over the selection (or all of it)",
+        thin,
+    ),
 ];
 
 fn value_arg(a: &Args, i: usize) -> Result<Option<f32>, String> {
@@ -51,7 +142,12 @@ fn lane_cmd(d: &mut Desk, a: &Args) -> Result<(), String> {
         None => {
             let mut names = vec![LaneTarget::Volume, LaneTarget::Pan, LaneTarget::Mute];
             if let super::strip::StripId::Track(t) = strip {
-                names.extend(d.session.tracks[t].sends.iter().map(|s| LaneTarget::Send(s.bus.clone())));
+                names.extend(
+                    d.session.tracks[t]
+                        .sends
+                        .iter()
+                        .map(|s| LaneTarget::Send(s.bus.clone())),
+                );
             }
             if let Some(ls) = lanes(&d.session, strip) {
                 for l in ls {
@@ -69,16 +165,27 @@ fn lane_cmd(d: &mut Desk, a: &Args) -> Result<(), String> {
 }
 
 fn mode(d: &mut Desk, a: &Args) -> Result<(), String> {
-    let w = a.word(0).ok_or("auto-mode off|read|touch|latch|write|trim")?;
-    let m = AutoMode::parse(w).ok_or_else(|| format!("{w:?}: off, read, touch, latch, write or trim"))?;
+    let w = a
+        .word(0)
+        .ok_or("auto-mode off|read|touch|latch|write|trim")?;
+    let m = AutoMode::parse(w)
+        .ok_or_else(|| format!("{w:?}: off, read, touch, latch, write or trim"))?;
     let target = d.lane.clone();
     if m == AutoMode::Trim && !target.trimmable() {
-        return Err(format!("trim works on levels; {} is not one", target.name()));
+        return Err(format!(
+            "trim works on levels; {} is not one",
+            target.name()
+        ));
     }
     let strip = d.strip_id();
     lane_mut(&mut d.session, strip, &target)?.mode = m;
     d.send_automation();
-    d.say(format!("{} {}: {}", strip.name(&d.session), target.name(), m.name()));
+    d.say(format!(
+        "{} {}: {}",
+        strip.name(&d.session),
+        target.name(),
+        m.name()
+    ));
     Ok(())
 }
 
@@ -98,7 +205,10 @@ fn add(d: &mut Desk, a: &Args) -> Result<(), String> {
     Ok(())
 }
 
-fn with_point(d: &mut Desk, f: impl FnOnce(&mut crate::model::Lane, usize) -> String) -> Result<(), String> {
+fn with_point(
+    d: &mut Desk,
+    f: impl FnOnce(&mut crate::model::Lane, usize) -> String,
+) -> Result<(), String> {
     let strip = d.strip_id();
     let target = d.lane.clone();
     let (at, reach) = (d.playhead(), reach(d));
@@ -131,7 +241,9 @@ fn shift(d: &mut Desk, a: &Args, sign: i64) -> Result<(), String> {
 
 fn raise(d: &mut Desk, a: &Args, sign: f32) -> Result<(), String> {
     let step = d.lane.step() * a.count() as f32 * sign;
-    with_point(d, |lane, i| format!("breakpoint at {:.2}", auto::change_point(lane, i, step)))
+    with_point(d, |lane, i| {
+        format!("breakpoint at {:.2}", auto::change_point(lane, i, step))
+    })
 }
 
 fn jump(d: &mut Desk, a: &Args, forward: bool) -> Result<(), String> {
@@ -173,7 +285,10 @@ fn on_lanes(
     let target = d.lane.clone();
     let tracks = d.selected_tracks();
     let strips: Vec<super::strip::StripId> = if tracks.len() > 1 {
-        tracks.into_iter().map(super::strip::StripId::Track).collect()
+        tracks
+            .into_iter()
+            .map(super::strip::StripId::Track)
+            .collect()
     } else {
         vec![d.strip_id()]
     };
@@ -203,7 +318,9 @@ fn trim(d: &mut Desk, a: &Args) -> Result<(), String> {
     let (start, end) = selection(d)?;
     let db = value_arg(a, 0)?.ok_or("auto-trim DB")? * a.count() as f32;
     let ramp = auto::edge_ramp(d.session.sample_rate);
-    on_lanes(d, |lane, base| auto::trim_range(lane, start, end, db, ramp, base))
+    on_lanes(d, |lane, base| {
+        auto::trim_range(lane, start, end, db, ramp, base)
+    })
 }
 
 fn thin(d: &mut Desk, a: &Args) -> Result<(), String> {

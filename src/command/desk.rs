@@ -10,19 +10,19 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::meters::Meters;
+use super::pass::Pass;
 use super::strip::{StripId, StripSettings};
 use crate::audio::{AudioBackend, Engine, EngineOptions, EngineStatus};
 use crate::bounce::{self, BounceOptions};
+use crate::edit::grid::Grid;
+use crate::edit::journal::{self, Entry, Journal, Pending};
 use crate::engine::msg::{ToEngine, TransportState};
 use crate::media::cache::MediaCache;
 use crate::media::overview::Overviews;
 use crate::media::pool::MediaPool;
 use crate::model::file;
 use crate::model::timecode::TimecodeClock;
-use crate::edit::grid::Grid;
-use crate::edit::journal::{self, Entry, Journal, Pending};
 use crate::model::{LaneTarget, Marker, Session};
-use super::pass::Pass;
 
 /// The bottom of a fader's travel (shown as -inf).
 pub const FADER_FLOOR_DB: f32 = -96.0;
@@ -772,8 +772,10 @@ impl Desk {
             if journal::journal_path(&self.path).exists() {
                 self.pending_journal = None;
                 if let Some(old) = journal::set_aside(&self.path) {
-                    self.notes
-                        .push(format!("the earlier journal was set aside as {}", old.display()));
+                    self.notes.push(format!(
+                        "the earlier journal was set aside as {}",
+                        old.display()
+                    ));
                 }
             }
             let saved = std::fs::read(&self.path).unwrap_or_default();

@@ -12,36 +12,200 @@ use crate::model::timecode::parse_position;
 use crate::model::FadeShape;
 
 pub(super) static COMMANDS: &[CommandSpec] = &[
-    desk("split", &[], "", Kind::Edit, "Split the clip under the playhead on the selected track", split),
-    desk("trim-start", &[], "", Kind::Edit, "Move the start of the clip under (or after) the playhead to the playhead", trim_start),
-    desk("trim-end", &[], "", Kind::Edit, "Move the end of the clip under (or before) the playhead to the playhead", trim_end),
-    desk("nudge-later", &[], "", Kind::Edit, "Move the clip (or the selection's clips) later by a grid unit, times the count", |d, a| nudge(d, a, 1)),
-    desk("nudge-earlier", &[], "", Kind::Edit, "Move the clip (or the selection's clips) earlier by a grid unit, times the count", |d, a| nudge(d, a, -1)),
-    desk("slip-later", &[], "", Kind::Edit, "Slip the content inside the clip: play material a grid unit later", |d, a| slip(d, a, 1)),
-    desk("slip-earlier", &[], "", Kind::Edit, "Slip the content inside the clip: play material a grid unit earlier", |d, a| slip(d, a, -1)),
-    desk("clip-down", &[], "", Kind::Edit, "Move the clip (or the selection's clips) to the track below, keeping its time", |d, a| move_track(d, a, 1)),
-    desk("clip-up", &[], "", Kind::Edit, "Move the clip (or the selection's clips) to the track above, keeping its time", |d, a| move_track(d, a, -1)),
-    desk("clip-mute", &[], "", Kind::Edit, "Mute or unmute the clip (or the selection's clips)", clip_mute),
-    desk("clip-gain-up", &[], "[DB]", Kind::Edit, "Raise clip gain (1 dB, times the count)", |d, a| clip_gain(d, a, 1.0)),
-    desk("clip-gain-down", &[], "[DB]", Kind::Edit, "Lower clip gain (1 dB, times the count)", |d, a| clip_gain(d, a, -1.0)),
-    desk("fade-in", &[], "[LENGTH]", Kind::Edit, "Fade the clip in from its start to the playhead, or over LENGTH (10f, 250ms)", |d, a| fade(d, a, End::In)),
-    desk("fade-out", &[], "[LENGTH]", Kind::Edit, "Fade the clip out from the playhead to its end, or over LENGTH", |d, a| fade(d, a, End::Out)),
-    desk("fade-shape", &[], "", Kind::Edit, "Cycle the shape of the fade nearest the playhead", fade_shape),
-    desk("crossfade", &["xf"], "[LENGTH] [SHAPE]", Kind::Edit, "Crossfade the two clips meeting nearest the playhead (default 1 frame)", crossfade),
-    desk("dip", &[], "[DB] [RAMP]", Kind::Edit, "Dip the selection's clips by DB (-6) with ramps of RAMP (10ms) outside it", dip),
-    desk("fill", &[], "[before]", Kind::Edit, "Loop the selected room tone across the gap after its clip (or before)", fill),
-    desk("select-clip", &[], "", Kind::Motion, "Select the span of the clip under the playhead", select_clip),
-    desk("boundary-next", &[], "", Kind::Motion, "Move the playhead to the next clip start or end on the selected track", |d, a| boundary(d, a, true)),
-    desk("boundary-prev", &[], "", Kind::Motion, "Move the playhead to the previous clip start or end on the selected track", |d, a| boundary(d, a, false)),
-    desk("grid", &[], "[frame|subframe|ms|sample]", Kind::View, "Set the nudge grid, or step to the next unit", grid),
-    desk("marker-name", &[], "NAME", Kind::Edit, "Rename the marker nearest the playhead", marker_name),
+    desk(
+        "split",
+        &[],
+        "",
+        Kind::Edit,
+        "Split the clip under the playhead on the selected track",
+        split,
+    ),
+    desk(
+        "trim-start",
+        &[],
+        "",
+        Kind::Edit,
+        "Move the start of the clip under (or after) the playhead to the playhead",
+        trim_start,
+    ),
+    desk(
+        "trim-end",
+        &[],
+        "",
+        Kind::Edit,
+        "Move the end of the clip under (or before) the playhead to the playhead",
+        trim_end,
+    ),
+    desk(
+        "nudge-later",
+        &[],
+        "",
+        Kind::Edit,
+        "Move the clip (or the selection's clips) later by a grid unit, times the count",
+        |d, a| nudge(d, a, 1),
+    ),
+    desk(
+        "nudge-earlier",
+        &[],
+        "",
+        Kind::Edit,
+        "Move the clip (or the selection's clips) earlier by a grid unit, times the count",
+        |d, a| nudge(d, a, -1),
+    ),
+    desk(
+        "slip-later",
+        &[],
+        "",
+        Kind::Edit,
+        "Slip the content inside the clip: play material a grid unit later",
+        |d, a| slip(d, a, 1),
+    ),
+    desk(
+        "slip-earlier",
+        &[],
+        "",
+        Kind::Edit,
+        "Slip the content inside the clip: play material a grid unit earlier",
+        |d, a| slip(d, a, -1),
+    ),
+    desk(
+        "clip-down",
+        &[],
+        "",
+        Kind::Edit,
+        "Move the clip (or the selection's clips) to the track below, keeping its time",
+        |d, a| move_track(d, a, 1),
+    ),
+    desk(
+        "clip-up",
+        &[],
+        "",
+        Kind::Edit,
+        "Move the clip (or the selection's clips) to the track above, keeping its time",
+        |d, a| move_track(d, a, -1),
+    ),
+    desk(
+        "clip-mute",
+        &[],
+        "",
+        Kind::Edit,
+        "Mute or unmute the clip (or the selection's clips)",
+        clip_mute,
+    ),
+    desk(
+        "clip-gain-up",
+        &[],
+        "[DB]",
+        Kind::Edit,
+        "Raise clip gain (1 dB, times the count)",
+        |d, a| clip_gain(d, a, 1.0),
+    ),
+    desk(
+        "clip-gain-down",
+        &[],
+        "[DB]",
+        Kind::Edit,
+        "Lower clip gain (1 dB, times the count)",
+        |d, a| clip_gain(d, a, -1.0),
+    ),
+    desk(
+        "fade-in",
+        &[],
+        "[LENGTH]",
+        Kind::Edit,
+        "Fade the clip in from its start to the playhead, or over LENGTH (10f, 250ms)",
+        |d, a| fade(d, a, End::In),
+    ),
+    desk(
+        "fade-out",
+        &[],
+        "[LENGTH]",
+        Kind::Edit,
+        "Fade the clip out from the playhead to its end, or over LENGTH",
+        |d, a| fade(d, a, End::Out),
+    ),
+    desk(
+        "fade-shape",
+        &[],
+        "",
+        Kind::Edit,
+        "Cycle the shape of the fade nearest the playhead",
+        fade_shape,
+    ),
+    desk(
+        "crossfade",
+        &["xf"],
+        "[LENGTH] [SHAPE]",
+        Kind::Edit,
+        "Crossfade the two clips meeting nearest the playhead (default 1 frame)",
+        crossfade,
+    ),
+    desk(
+        "dip",
+        &[],
+        "[DB] [RAMP]",
+        Kind::Edit,
+        "Dip the selection's clips by DB (-6) with ramps of RAMP (10ms) outside it",
+        dip,
+    ),
+    desk(
+        "fill",
+        &[],
+        "[before]",
+        Kind::Edit,
+        "Loop the selected room tone across the gap after its clip (or before)",
+        fill,
+    ),
+    desk(
+        "select-clip",
+        &[],
+        "",
+        Kind::Motion,
+        "Select the span of the clip under the playhead",
+        select_clip,
+    ),
+    desk(
+        "boundary-next",
+        &[],
+        "",
+        Kind::Motion,
+        "Move the playhead to the next clip start or end on the selected track",
+        |d, a| boundary(d, a, true),
+    ),
+    desk(
+        "boundary-prev",
+        &[],
+        "",
+        Kind::Motion,
+        "Move the playhead to the previous clip start or end on the selected track",
+        |d, a| boundary(d, a, false),
+    ),
+    desk(
+        "grid",
+        &[],
+        "[frame|subframe|ms|sample]",
+        Kind::View,
+        "Set the nudge grid, or step to the next unit",
+        grid,
+    ),
+    desk(
+        "marker-name",
+        &[],
+        "NAME",
+        Kind::Edit,
+        "Rename the marker nearest the playhead",
+        marker_name,
+    ),
 ];
 
 /// The selected strip's track.
 pub fn track(d: &Desk) -> Result<usize, String> {
     match d.strip_id() {
         StripId::Track(t) => Ok(t),
-        s => Err(format!("select a track (j/k): the {} has no clips", s.kind())),
+        s => Err(format!(
+            "select a track (j/k): the {} has no clips",
+            s.kind()
+        )),
     }
 }
 
@@ -145,19 +309,27 @@ fn move_track(d: &mut Desk, a: &Args, sign: i64) -> Result<(), String> {
     let clips = edit_clips(d)?;
     let to = clip::move_to_track(&mut d.session, &clips, sign * a.count() as i64)?;
     // Follow the clip, so that the next move carries on from its new track.
-    if let Some(k) = (0..d.strip_count()).find(|&k| StripId::at(&d.session, k) == StripId::Track(to)) {
+    if let Some(k) =
+        (0..d.strip_count()).find(|&k| StripId::at(&d.session, k) == StripId::Track(to))
+    {
         let by = k as i64 - d.strip as i64;
         d.strip = k;
         d.strip_anchor = d.strip_anchor.map(|x| (x as i64 + by).max(0) as usize);
     }
     d.reload();
-    d.say(format!("{} clip(s) to {}", clips.len(), d.session.tracks[to].name));
+    d.say(format!(
+        "{} clip(s) to {}",
+        clips.len(),
+        d.session.tracks[to].name
+    ));
     Ok(())
 }
 
 fn clip_mute(d: &mut Desk, _: &Args) -> Result<(), String> {
     let clips = edit_clips(d)?;
-    let mute = !clips.iter().all(|&(t, i)| d.session.tracks[t].clips[i].mute);
+    let mute = !clips
+        .iter()
+        .all(|&(t, i)| d.session.tracks[t].clips[i].mute);
     for (t, i) in clips {
         d.session.tracks[t].clips[i].mute = mute;
     }
@@ -217,7 +389,10 @@ fn crossfade(d: &mut Desk, a: &Args) -> Result<(), String> {
             format!("{w:?}: a shape is linear, equalpower, scurve, exponential or logarithmic")
         })?),
     };
-    let reach = d.view.samples_per_column(d.end()).max(d.session.sample_rate as u64 / 2);
+    let reach = d
+        .view
+        .samples_per_column(d.end())
+        .max(d.session.sample_rate as u64 / 2);
     let pool = std::sync::Arc::clone(&d.pool);
     let at = d.playhead();
     let n = prefade::crossfade(&mut d.session, t, at, reach, length, shape, |id| {

@@ -104,7 +104,8 @@ pub fn lane_mut<'a>(
     target: &LaneTarget,
 ) -> Result<&'a mut Lane, String> {
     let kind = strip.kind();
-    let lanes = lanes_mut(session, strip).ok_or_else(|| format!("a {kind} has no automation lanes"))?;
+    let lanes =
+        lanes_mut(session, strip).ok_or_else(|| format!("a {kind} has no automation lanes"))?;
     let i = match lanes.iter().position(|l| &l.target == target) {
         Some(i) => i,
         None => {
@@ -116,7 +117,11 @@ pub fn lane_mut<'a>(
 }
 
 /// The engine's owner and parameter for a lane.
-pub fn engine_target(session: &Session, strip: StripId, target: &LaneTarget) -> Option<(Owner, Param)> {
+pub fn engine_target(
+    session: &Session,
+    strip: StripId,
+    target: &LaneTarget,
+) -> Option<(Owner, Param)> {
     let owner = match strip {
         StripId::Track(i) => Owner::Track(i as u16),
         StripId::Bus(i) => Owner::Bus(i as u16),
@@ -124,7 +129,9 @@ pub fn engine_target(session: &Session, strip: StripId, target: &LaneTarget) -> 
     };
     let param = match target {
         LaneTarget::Send(bus) => {
-            let StripId::Track(i) = strip else { return None };
+            let StripId::Track(i) = strip else {
+                return None;
+            };
             Param::Send(session.tracks[i].sends.iter().position(|s| &s.bus == bus)? as u16)
         }
         t => param_of(t)?,
@@ -155,8 +162,25 @@ impl Desk {
     /// Send the engine the session's automation as it is now.
     pub fn send_automation(&mut self) {
         if let Some(engine) = &mut self.engine {
-            engine.send(ToEngine::Automation(Box::new(Automation::compile(&self.session))));
+            engine.send(ToEngine::Automation(Box::new(Automation::compile(
+                &self.session,
+            ))));
         }
+    }
+
+    /// What a control being written is at now (for the keys that step it).
+    pub fn written(&self, strip: StripId, target: &LaneTarget) -> Option<f32> {
+        self.pass
+            .writing
+            .iter()
+            .find(|w| w.strip == strip && &w.target == target && w.released.is_none())
+            .map(|w| {
+                if w.mode == AutoMode::Trim {
+                    w.base + w.value
+                } else {
+                    w.value
+                }
+            })
     }
 
     /// The control of `target` on `strip` moved to `value` (an absolute
@@ -166,13 +190,21 @@ impl Desk {
         if !self.rolling() {
             return false;
         }
-        let Some(lane) = lanes(&self.session, strip).and_then(|l| l.iter().find(|l| l.target == target)) else {
+        let Some(lane) =
+            lanes(&self.session, strip).and_then(|l| l.iter().find(|l| l.target == target))
+        else {
             return false;
         };
         let mode = lane.mode;
-        if !matches!(mode, AutoMode::Touch | AutoMode::Latch | AutoMode::Write | AutoMode::Trim) {
+        if !matches!(
+            mode,
+            AutoMode::Touch | AutoMode::Latch | AutoMode::Write | AutoMode::Trim
+        ) {
             if mode == AutoMode::Read && lane.active() {
-                self.say(format!("{} lane reads: A t, A l or A w to write it", target.name()));
+                self.say(format!(
+                    "{} lane reads: A t, A l or A w to write it",
+                    target.name()
+                ));
             }
             return false;
         }
@@ -187,7 +219,11 @@ impl Desk {
             None => self.begin_writing(strip, target.clone(), mode, at, now),
         };
         let w = &mut self.pass.writing[i];
-        w.value = if mode == AutoMode::Trim { value - w.base } else { value };
+        w.value = if mode == AutoMode::Trim {
+            value - w.base
+        } else {
+            value
+        };
         w.last_touch = now;
         let v = w.value;
         if let Some((owner, param)) = engine_target(&self.session, strip, &target) {
@@ -203,7 +239,14 @@ impl Desk {
         true
     }
 
-    fn begin_writing(&mut self, strip: StripId, target: LaneTarget, mode: AutoMode, at: u64, now: Instant) -> usize {
+    fn begin_writing(
+        &mut self,
+        strip: StripId,
+        target: LaneTarget,
+        mode: AutoMode,
+        at: u64,
+        now: Instant,
+    ) -> usize {
         if self.pass.undo_point.is_none() && !self.pass.active() {
             self.pass.undo_point = Some(self.session.clone());
         }
@@ -246,7 +289,12 @@ impl Desk {
             }
         }
         for (strip, target) in starts {
-            if !self.pass.writing.iter().any(|w| w.strip == strip && w.target == target) {
+            if !self
+                .pass
+                .writing
+                .iter()
+                .any(|w| w.strip == strip && w.target == target)
+            {
                 let i = self.begin_writing(strip, target.clone(), AutoMode::Write, at, now);
                 let v = self.pass.writing[i].value;
                 if let Some((owner, param)) = engine_target(&self.session, strip, &target) {

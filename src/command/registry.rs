@@ -902,7 +902,8 @@ fn report_fader(d: &mut Desk, strip: StripId, db: f32) {
 
 fn fader_step(d: &mut Desk, a: &Args, sign: f32) -> Result<(), String> {
     let strip = d.strip_id();
-    let now = strip.fader(&d.session).ok_or_else(|| {
+    let written = d.written(strip, &crate::model::LaneTarget::Volume);
+    let now = written.or(strip.fader(&d.session)).ok_or_else(|| {
         format!(
             "the {} has no fader: it follows the MX and FX stems",
             strip.kind()
@@ -929,8 +930,9 @@ fn fader_set(d: &mut Desk, a: &Args) -> Result<(), String> {
 
 fn pan_step(d: &mut Desk, a: &Args, sign: f32) -> Result<(), String> {
     let strip = d.strip_id();
-    let now = strip
-        .pan(&d.session)
+    let written = d.written(strip, &crate::model::LaneTarget::Pan);
+    let now = written
+        .or(strip.pan(&d.session))
         .ok_or_else(|| format!("a {} has no pan; pan is on tracks", strip.kind()))?;
     let step = a.number(0, 0.1)?.abs() * a.count() as f32;
     let pan = d.set_pan(strip, now + sign * step)?;

@@ -38,7 +38,16 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
                 Dest::Bus(b) => b,
                 Dest::Stem(s) => usize::MAX - s,
             };
-            automated_track(track, lanes, input, bus_buffers, stem_buffers, dest, position, n);
+            automated_track(
+                track,
+                lanes,
+                input,
+                bus_buffers,
+                stem_buffers,
+                dest,
+                position,
+                n,
+            );
             continue;
         }
         // Inaudible with no glide under way: its live gains are all zero.
@@ -226,7 +235,12 @@ fn automated_track(
             };
             for (c, samples) in input.iter().enumerate().take(channels) {
                 for (o, out) in bus_buffers[send.bus].iter_mut().enumerate() {
-                    automation::mix_glide(&mut out[a..b], &samples[a..b], m0[c][o] * g0, m1[c][o] * g1);
+                    automation::mix_glide(
+                        &mut out[a..b],
+                        &samples[a..b],
+                        m0[c][o] * g0,
+                        m1[c][o] * g1,
+                    );
                 }
             }
         }
@@ -237,7 +251,12 @@ fn automated_track(
         };
         for (c, samples) in input.iter().enumerate().take(channels) {
             for (o, out) in out.iter_mut().enumerate() {
-                automation::mix_glide(&mut out[a..b], &samples[a..b], s0.matrix[c][o], s1.matrix[c][o]);
+                automation::mix_glide(
+                    &mut out[a..b],
+                    &samples[a..b],
+                    s0.matrix[c][o],
+                    s1.matrix[c][o],
+                );
             }
         }
         last = Some(s1.matrix);
@@ -245,7 +264,11 @@ fn automated_track(
     // Should the lanes stop, the fader glides on from where they left it.
     if let Some(m) = last {
         track.live = m;
-        track.ramp_left = if m == track.matrix { 0 } else { super::plan::GAIN_RAMP };
+        track.ramp_left = if m == track.matrix {
+            0
+        } else {
+            super::plan::GAIN_RAMP
+        };
     }
 }
 

@@ -283,8 +283,9 @@ impl Realtime {
             ToEngine::Automation(mut automation) => {
                 automation.keep_touches(&self.live.plan.automation);
                 std::mem::swap(&mut self.live.plan.automation, &mut automation);
-                if let Err(FromEngine::RetiredAutomation(old)) =
-                    self.reports.try_push(FromEngine::RetiredAutomation(automation))
+                if let Err(FromEngine::RetiredAutomation(old)) = self
+                    .reports
+                    .try_push(FromEngine::RetiredAutomation(automation))
                 {
                     // Never free on this thread: with no room to hand it back, let it leak.
                     std::mem::forget(old);
