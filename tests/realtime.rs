@@ -13,9 +13,12 @@ use std::time::{Duration, Instant};
 use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count, AllocDisabler};
 use common::*;
 use dubstage::audio::{build, Wiring};
+use dubstage::engine::automation::{Automation, Owner, Param};
 use dubstage::engine::msg::{FromEngine, ToEngine};
 use dubstage::engine::realtime::{LivePlan, Realtime};
+use dubstage::model::strip::StripParam;
 use dubstage::model::Session;
+use dubstage::model::{AutoMode, Breakpoint, Lane, LaneTarget};
 use ringbuf::traits::{Consumer, Producer};
 
 #[global_allocator]
@@ -104,6 +107,40 @@ fn the_realtime_thread_never_allocates() {
         });
     }
     session.buses[0].strip.compressor.on = true;
+    // Automation on every kind of lane, read and being written.
+    for t in &mut session.tracks {
+        for (target, a, b) in [
+            (LaneTarget::Volume, -3.0, 0.0),
+            (LaneTarget::Pan, -0.5, 0.5),
+            (LaneTarget::Mute, 0.0, 0.0),
+            (LaneTarget::Send("Production".into()), -20.0, -6.0),
+            (LaneTarget::Strip(StripParam::HpfFreq), 60.0, 200.0),
+        ] {
+            let mut lane = Lane::new(target);
+            lane.mode = AutoMode::Touch;
+            lane.points = vec![
+                Breakpoint {
+                    at: 1_000,
+                    value: a,
+                },
+                Breakpoint {
+                    at: 30_000,
+                    value: b,
+                },
+            ];
+            t.lanes.push(lane);
+        }
+    }
+    let mut bus_lane = Lane::new(LaneTarget::Volume);
+    bus_lane.mode = AutoMode::Read;
+    bus_lane.points = vec![
+        Breakpoint { at: 0, value: -2.0 },
+        Breakpoint {
+            at: 40_000,
+            value: 0.0,
+        },
+    ];
+    session.buses[0].lanes.push(bus_lane);
     let mut rig = Rig::new(&session, dir.path());
     reset_violation_count();
     rig.send(ToEngine::Play);
@@ -141,7 +178,24 @@ fn the_realtime_thread_never_allocates() {
                 track: 2,
                 mute: true,
             }),
+            250 => rig.send(ToEngine::Touch {
+                owner: Owner::Track(0),
+                param: Param::Volume,
+                value: Some(-8.0),
+            }),
             300 => rig.send(ToEngine::Locate(20_000)),
+            400 => {
+                rig.send(ToEngine::Touch {
+                    owner: Owner::Track(0),
+                    param: Param::Volume,
+                    value: None,
+                });
+                let mut changed = session.clone();
+                changed.tracks[1].lanes[0].points[0].value = -12.0;
+                rig.send(ToEngine::Automation(Box::new(Automation::compile(
+                    &changed,
+                ))));
+            }
             500 => {
                 let mut changed = session.clone();
                 changed.tracks[0].clips[0].gain_db = -10.0;
