@@ -98,6 +98,19 @@ fn screens_at_80x24() {
 }
 
 #[test]
+fn automation_lanes_show_under_their_tracks_at_80x24() {
+    let mut app = open_demo(80);
+    // A volume ride on the first track: up, down over a span, back.
+    app.type_keys(":goto 01:00:02:00<cr>aa:goto 01:00:08:00<cr>vl:auto-set -12<cr><esc>")
+        .unwrap();
+    app.type_keys("At").unwrap();
+    app.desk.message = None;
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("tch volume"), "{s}");
+    insta::assert_snapshot!("automation_80x24", s);
+}
+
+#[test]
 fn screens_at_160x48() {
     let app = open_demo(160);
     insta::assert_snapshot!("demo_160x48", screen(&app, 160, 48));

@@ -11,7 +11,7 @@ use super::theme::{Role, Theme};
 use crate::app::App;
 use crate::command::meters::to_db;
 use crate::command::strip::StripId;
-use crate::model::{Clip, Output, Session, StemKind, Track};
+use crate::model::{AutoMode, Clip, Lane, Output, Session, StemKind, Track};
 
 /// Levels of a waveform cell, quietest first.
 const BARS: [char; 9] = [' ', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
@@ -167,16 +167,13 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme, areas: &Areas) {
         _ => None,
     };
     let first = selected_track.map_or(0, |t| (t + 1).saturating_sub(visible));
-    for (row, (i, track)) in s
-        .tracks
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(visible)
-        .enumerate()
-    {
-        let y = area.y + 2 + row as u16 * rows;
-        let h = rows.min(area.y + area.height - y);
+    let bottom = area.y + area.height;
+    let mut y = area.y + 2;
+    for (i, track) in s.tracks.iter().enumerate().skip(first).take(visible) {
+        if y >= bottom {
+            break;
+        }
+        let h = rows.min(bottom - y);
         draw_header(
             buf,
             app,
@@ -187,6 +184,18 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme, areas: &Areas) {
         );
         let lane = Rect::new(lanes_x, y, columns, h);
         draw_lane(buf, app, theme, lane, &span, i, track);
+        y += h;
+        if let Some(auto) = shown_lane(app, i).filter(|_| y < bottom) {
+            draw_automation(
+                buf,
+                theme,
+                Rect::new(area.x, y, area.width, 1),
+                areas.header,
+                &span,
+                auto,
+            );
+            y += 1;
+        }
     }
     // Selection and playhead over every lane.
     let lanes = Rect::new(lanes_x, area.y + 2, columns, lanes_h);
@@ -419,5 +428,67 @@ fn draw_lane(
             buf.set_stringn(x, r.y, &text, width - start, name_style);
         }
         let _ = i;
+    }
+}
+
+/// The automation lane shown under track `i`: the lane being worked on
+/// when the track has it, else its first lane that plays.
+fn shown_lane(app: &App, i: usize) -> Option<&Lane> {
+    if !app.desk.show_lanes {
+        return None;
+    }
+    let lanes = &app.desk.session.tracks[i].lanes;
+    lanes
+        .iter()
+        .find(|l| l.target == app.desk.lane && !l.points.is_empty())
+        .or_else(|| lanes.iter().find(|l| l.active()))
+}
+
+/// One row: the lane's name and mode in the header, its curve in bars and
+/// its breakpoints as dots.
+fn draw_automation(
+    buf: &mut Buffer,
+    theme: &Theme,
+    r: Rect,
+    header: u16,
+    span: &Span,
+    lane: &Lane,
+) {
+    let mode = match lane.mode {
+        AutoMode::Off => "off",
+        AutoMode::Read => "rd",
+        AutoMode::Touch => "tch",
+        AutoMode::Latch => "ltc",
+        AutoMode::Write => "wr",
+        AutoMode::Trim => "trm",
+    };
+    let label = format!(" {mode} {}", lane.target.name());
+    buf.set_stringn(
+        r.x,
+        r.y,
+        label,
+        (header as usize).saturating_sub(1),
+        theme.style(Role::Dim),
+    );
+    let (lo, hi) = match lane.target.range() {
+        // Levels read like a fader: the bottom of the row is -48 dB.
+        (lo, hi) if lane.target.trimmable() => (lo.max(-48.0), hi),
+        r => r,
+    };
+    let x0 = r.x + header;
+    for c in 0..span.columns {
+        let (a, b) = span.cell(c);
+        let Some(v) = lane.value_at(a + (b - a) / 2) else {
+            continue;
+        };
+        let f = ((v - lo) / (hi - lo)).clamp(0.0, 1.0);
+        let level = (f * 8.0).round() as usize;
+        let point = lane.points.iter().any(|p| p.at >= a && p.at < b);
+        let (ch, role) = if point {
+            ('•', Role::Marker)
+        } else {
+            (BARS[level.max(1)], Role::Dim)
+        };
+        buf.set_string(x0 + c, r.y, ch.to_string(), theme.style(role));
     }
 }
