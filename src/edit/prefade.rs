@@ -192,7 +192,7 @@ pub fn dip(
     if end <= start {
         return Err("select a span first (v and a motion)".into());
     }
-    if !(depth_db < 0.0) {
+    if depth_db.is_nan() || depth_db >= 0.0 {
         return Err(format!("a dip goes down: {depth_db} dB is not below 0"));
     }
     let mut n = 0;
