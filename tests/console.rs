@@ -98,6 +98,24 @@ fn screens_at_80x24() {
 }
 
 #[test]
+fn the_processing_panel_at_80x24() {
+    let mut app = open_demo(80);
+    app.type_keys(":strip hpf.on on<cr>:strip hpf.freq 100<cr>:strip eq2.on on<cr>")
+        .unwrap();
+    app.type_keys(":strip eq2.gain -3<cr>:strip comp.on on<cr>s23)ss")
+        .unwrap();
+    insta::assert_snapshot!("processing_track_80x24", screen(&app, 80, 24));
+    app.type_keys("gp:limiter on<cr>:limiter-ceiling -1<cr>")
+        .unwrap();
+    insta::assert_snapshot!("processing_printmaster_80x24", screen(&app, 80, 24));
+    app.type_keys("ss").unwrap();
+    assert!(
+        screen(&app, 80, 24).contains("mixer:"),
+        "ss brings the mixer back"
+    );
+}
+
+#[test]
 fn screens_at_160x48() {
     let app = open_demo(160);
     insta::assert_snapshot!("demo_160x48", screen(&app, 160, 48));
@@ -168,7 +186,14 @@ fn tiny_and_huge_screens_do_not_break() {
         (40, 12),
         (300, 100),
     ];
-    for keys in ["<esc>", "g", ":help<cr>", "q:set f<tab><tab>"] {
+    for keys in [
+        "<esc>",
+        "g",
+        ":help<cr>",
+        "q:set f<tab><tab>",
+        "<esc>ss",
+        "gp",
+    ] {
         app.type_keys(keys).unwrap();
         for (w, h) in sizes {
             app.desk.view.columns = ui::layout::timeline_columns(w);

@@ -131,6 +131,8 @@ pub struct Desk {
     recovered: Option<Session>,
     /// Everything said on opening (warnings, offline media), for `:messages`.
     pub notes: Vec<String>,
+    /// The processing panel and the parameter picked for stepping.
+    pub processing: super::strip_params::Processing,
 }
 
 /// What to open a session with.
@@ -182,6 +184,7 @@ impl Desk {
             changed: true,
             recovered: None,
             notes: Vec::new(),
+            processing: Default::default(),
         }
     }
 
@@ -624,6 +627,7 @@ impl Desk {
         self.send(ToEngine::PrintmasterFader {
             db: s.printmaster.fader_db,
         });
+        self.resend_limiters();
         self.send(ToEngine::ReturnToStart(s.audio.return_to_start));
         self.send(ToEngine::FollowJackTransport(s.audio.follow_jack_transport));
     }

@@ -7,6 +7,7 @@ pub mod manual;
 pub mod meters;
 pub mod registry;
 pub mod strip;
+pub mod strip_params;
 
 pub use desk::Desk;
 pub use registry::{commands, find, Args, CommandSpec, Kind};

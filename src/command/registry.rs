@@ -393,9 +393,9 @@ static CONSOLE: &[CommandSpec] = &[
     desk(
         "strip",
         &[],
-        "NAME",
-        Kind::View,
-        "Select the strip called NAME (DX, PM, a track or bus)",
+        "NAME|PARAM [VALUE]",
+        Kind::Edit,
+        "Select the strip called NAME (DX, PM, a track or bus), or pick or set a parameter of its processing (strip eq2.gain -3)",
         strip_named,
     ),
     desk(
@@ -633,7 +633,7 @@ static CONSOLE: &[CommandSpec] = &[
 
 /// Every section of commands, in the order `:help` and the man page list
 /// them. A new area of commands is a file in `command/` with its own slice.
-static SECTIONS: &[&[CommandSpec]] = &[CONSOLE];
+static SECTIONS: &[&[CommandSpec]] = &[CONSOLE, super::strip_params::COMMANDS];
 
 /// Every command, in the order `:help` and the man page list them.
 pub fn commands() -> impl Iterator<Item = &'static CommandSpec> + Clone {
@@ -877,6 +877,9 @@ fn strip_step(d: &mut Desk, a: &Args, sign: i64) -> Result<(), String> {
 }
 
 fn strip_named(d: &mut Desk, a: &Args) -> Result<(), String> {
+    if let Some(done) = super::strip_params::strip_line(d, a) {
+        return done;
+    }
     let name = a.rest(0).ok_or("which strip? :strip NAME")?;
     let wanted = name.to_lowercase();
     let all = StripId::all(&d.session);

@@ -109,6 +109,11 @@ pub fn apply(plan: &mut Plan, command: &ToEngine) -> bool {
             }
         }
         ToEngine::PrintmasterFader { db } => plan.printmaster_gain = db_to_gain(db),
+        ToEngine::OutputLimiter {
+            output,
+            param,
+            value,
+        } => plan.output.set(output as usize, param, value),
         _ => return false,
     }
     true

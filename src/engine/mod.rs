@@ -7,6 +7,7 @@ pub mod control;
 pub mod feed;
 pub mod msg;
 pub mod offline;
+pub mod output;
 pub mod plan;
 pub mod playlist;
 pub mod prefade;

@@ -2,6 +2,7 @@
 //! Nothing here knows about threads, audio servers or the screen.
 
 pub mod file;
+pub mod limiter;
 pub mod locate;
 pub mod session;
 pub mod strip;

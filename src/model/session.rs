@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
+use super::limiter::Limiter;
 use super::strip::Strip;
 use super::timecode::FrameRate;
 
@@ -464,6 +465,9 @@ pub struct StemStrip {
     pub fader_db: f32,
     #[serde(default)]
     pub mute: bool,
+    /// A true-peak limiter after the fader (off, and not saved, by default).
+    #[serde(default, skip_serializing_if = "Limiter::is_default")]
+    pub limiter: Limiter,
 }
 
 /// The printmaster: DX + MX + FX through one fader.
@@ -472,6 +476,9 @@ pub struct StemStrip {
 pub struct Printmaster {
     #[serde(default)]
     pub fader_db: f32,
+    /// A true-peak limiter after the fader (off, and not saved, by default).
+    #[serde(default, skip_serializing_if = "Limiter::is_default")]
+    pub limiter: Limiter,
 }
 
 /// A named point on the timeline.

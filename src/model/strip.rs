@@ -192,6 +192,8 @@ pub enum StripParam {
     LpfFreq,
     LpfSlope24,
     EqOn(u8),
+    /// The band's shape: 0 low shelf, 1 bell, 2 high shelf.
+    EqKind(u8),
     EqFreq(u8),
     EqGain(u8),
     EqQ(u8),
@@ -231,6 +233,9 @@ impl Strip {
     /// The console's model and the realtime thread's copy both change
     /// through here, so they cannot drift apart.
     pub fn set(&mut self, param: StripParam, value: f32) {
+        if value.is_nan() {
+            return;
+        }
         let freq = |v: f32| v.clamp(10.0, 22_000.0);
         let ms = |v: f32| v.clamp(0.0, 5000.0);
         match param {
@@ -247,6 +252,13 @@ impl Strip {
                 self.lpf.slope = if on(value) { Slope::Db24 } else { Slope::Db12 }
             }
             StripParam::EqOn(b) => self.band(b).on = on(value),
+            StripParam::EqKind(b) => {
+                self.band(b).kind = match value.round() as i32 {
+                    i32::MIN..=0 => BandKind::LowShelf,
+                    1 => BandKind::Bell,
+                    _ => BandKind::HighShelf,
+                }
+            }
             StripParam::EqFreq(b) => self.band(b).freq = freq(value),
             StripParam::EqGain(b) => self.band(b).gain_db = value.clamp(-24.0, 24.0),
             StripParam::EqQ(b) => self.band(b).q = value.clamp(0.1, 20.0),
@@ -264,6 +276,46 @@ impl Strip {
             StripParam::CompAttack => self.compressor.attack_ms = ms(value),
             StripParam::CompRelease => self.compressor.release_ms = ms(value),
             StripParam::CompMakeup => self.compressor.makeup_db = value.clamp(-24.0, 24.0),
+        }
+    }
+
+    /// The value of one parameter, as [`Strip::set`] takes it (switches
+    /// read 0 or 1, a band's shape 0, 1 or 2).
+    pub fn get(&self, param: StripParam) -> f32 {
+        let switch = |b: bool| f32::from(u8::from(b));
+        let band = |b: u8| &self.eq[(b as usize).min(3)];
+        match param {
+            StripParam::Trim => self.trim_db,
+            StripParam::Invert => switch(self.invert),
+            StripParam::HpfOn => switch(self.hpf.on),
+            StripParam::HpfFreq => self.hpf.freq,
+            StripParam::HpfSlope24 => switch(self.hpf.slope == Slope::Db24),
+            StripParam::LpfOn => switch(self.lpf.on),
+            StripParam::LpfFreq => self.lpf.freq,
+            StripParam::LpfSlope24 => switch(self.lpf.slope == Slope::Db24),
+            StripParam::EqOn(b) => switch(band(b).on),
+            StripParam::EqKind(b) => match band(b).kind {
+                BandKind::LowShelf => 0.0,
+                BandKind::Bell => 1.0,
+                BandKind::HighShelf => 2.0,
+            },
+            StripParam::EqFreq(b) => band(b).freq,
+            StripParam::EqGain(b) => band(b).gain_db,
+            StripParam::EqQ(b) => band(b).q,
+            StripParam::GateOn => switch(self.gate.on),
+            StripParam::GateThreshold => self.gate.threshold_db,
+            StripParam::GateRatio => self.gate.ratio,
+            StripParam::GateRange => self.gate.range_db,
+            StripParam::GateAttack => self.gate.attack_ms,
+            StripParam::GateHold => self.gate.hold_ms,
+            StripParam::GateRelease => self.gate.release_ms,
+            StripParam::CompOn => switch(self.compressor.on),
+            StripParam::CompThreshold => self.compressor.threshold_db,
+            StripParam::CompRatio => self.compressor.ratio,
+            StripParam::CompKnee => self.compressor.knee_db,
+            StripParam::CompAttack => self.compressor.attack_ms,
+            StripParam::CompRelease => self.compressor.release_ms,
+            StripParam::CompMakeup => self.compressor.makeup_db,
         }
     }
 
