@@ -31,6 +31,24 @@ pub const PM_LIMITER: usize = 3;
 /// Most channels an output has.
 const MAX_CHANNELS: usize = 8;
 
+/// Samples by which the outputs of `session` are late, with its limiters
+/// as they are set: one limiter's lookahead for the stems' limiters (if
+/// any is on) and one for the printmaster's.
+pub fn latency_of(session: &crate::model::Session) -> usize {
+    let stems = crate::model::StemKind::ALL
+        .iter()
+        .any(|&k| session.stems.strip(k).limiter.on);
+    let stages = usize::from(stems) + usize::from(session.printmaster.limiter.on);
+    if stages == 0 {
+        return 0;
+    }
+    let timing = LimiterTiming {
+        lookahead_ms: LOOKAHEAD_MS,
+        release_ms: 80.0,
+    };
+    stages * TruePeakLimiter::new(1, session.sample_rate, 0.0, timing, 1).latency()
+}
+
 /// The limiters and delays after the stem faders.
 #[derive(Debug, Clone)]
 pub struct OutputStage {

@@ -10,14 +10,14 @@ use crate::app::App;
 use crate::command::strip::StripId;
 use crate::command::strip_params::{find, show, PARAMS};
 use crate::command::Desk;
-use crate::model::limiter::LOOKAHEAD_MS;
+use crate::engine::output::latency_of;
 
 /// A piece of a row: text, and the parameter it shows (if any).
 type Piece = (String, Option<usize>);
 
 /// A label, then each named parameter's value, padded to `widths`.
 fn row(desk: &Desk, strip: StripId, label: &str, fields: &[(&str, &str, usize)]) -> Vec<Piece> {
-    let mut pieces = vec![(format!(" {label:<7}"), None)];
+    let mut pieces = vec![(format!(" {label:<7} "), None)];
     for (prefix, name, width) in fields {
         let Some(i) = find(name) else { continue };
         let spec = &PARAMS[i];
@@ -87,13 +87,13 @@ fn strip_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
         strip,
         "gate",
         &[
-            ("", "gate.on", 4),
-            ("thr ", "gate.threshold", 8),
-            ("", "gate.ratio", 6),
-            ("range ", "gate.range", 7),
-            ("att ", "gate.attack", 7),
-            ("hold ", "gate.hold", 7),
-            ("rel ", "gate.release", 7),
+            ("", "gate.on", 3),
+            ("thr ", "gate.threshold", 7),
+            ("", "gate.ratio", 5),
+            ("range ", "gate.range", 6),
+            ("att ", "gate.attack", 6),
+            ("hold ", "gate.hold", 6),
+            ("rel ", "gate.release", 6),
         ],
     ));
     rows.push(row(
@@ -101,46 +101,57 @@ fn strip_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
         strip,
         "comp",
         &[
-            ("", "comp.on", 4),
-            ("thr ", "comp.threshold", 8),
-            ("", "comp.ratio", 6),
-            ("knee ", "comp.knee", 6),
-            ("att ", "comp.attack", 7),
-            ("rel ", "comp.release", 7),
-            ("makeup ", "comp.makeup", 8),
+            ("", "comp.on", 3),
+            ("thr ", "comp.threshold", 7),
+            ("", "comp.ratio", 5),
+            ("knee ", "comp.knee", 5),
+            ("att ", "comp.attack", 6),
+            ("rel ", "comp.release", 6),
+            ("makeup ", "comp.makeup", 7),
         ],
     ));
     rows
 }
 
 fn limiter_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
-    let mut rows = vec![row(
-        desk,
-        strip,
-        "limiter",
-        &[
-            ("", "limiter.on", 4),
-            ("ceiling ", "limiter.ceiling", 11),
-            ("release ", "limiter.release", 8),
-        ],
-    )];
+    let mut rows = vec![
+        row(
+            desk,
+            strip,
+            "limiter",
+            &[
+                ("", "limiter.on", 4),
+                ("ceiling ", "limiter.ceiling", 10),
+                ("release ", "limiter.release", 8),
+            ],
+        ),
+        vec![(" true peak (4x oversampled), linked channels".into(), None)],
+        vec![],
+    ];
+    for s in StripId::all(&desk.session) {
+        if let Some(l) = desk.limiter_of(s) {
+            rows.push(vec![(
+                format!(
+                    " {:<7} {:<4} {:<10} {} ms",
+                    s.name(&desk.session),
+                    if l.on { "on" } else { "off" },
+                    format!("{:.1} dBTP", l.ceiling_dbtp),
+                    l.release_ms,
+                ),
+                None,
+            )]);
+        }
+    }
+    let late = latency_of(&desk.session);
+    let rate = desk.session.sample_rate.max(1) as f64;
     rows.push(vec![(
-        format!(" true peak, {LOOKAHEAD_MS} ms lookahead; while a limiter is on every output is that much later"),
-        None,
-    )]);
-    let on: Vec<String> = StripId::all(&desk.session)
-        .into_iter()
-        .filter(|s| desk.limiter_of(*s).is_some_and(|l| l.on))
-        .map(|s| {
-            let l = desk.limiter_of(s).copied().unwrap_or_default();
-            format!("{} {:.1}", s.name(&desk.session), l.ceiling_dbtp)
-        })
-        .collect();
-    rows.push(vec![(
-        if on.is_empty() {
-            " limiters on: none".to_string()
+        if late == 0 {
+            " no limiter on: the outputs are not delayed".into()
         } else {
-            format!(" limiters on (dBTP): {}", on.join(", "))
+            format!(
+                " every output {late} samples ({:.1} ms) late while playing; bounces start on time",
+                late as f64 * 1000.0 / rate
+            )
         },
         None,
     )]);
