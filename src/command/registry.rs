@@ -395,7 +395,7 @@ static CONSOLE: &[CommandSpec] = &[
         &[],
         "NAME|PARAM [VALUE]",
         Kind::Edit,
-        "Select the strip called NAME (DX, PM, a track or bus), or pick or set a parameter of its processing (strip eq2.gain -3)",
+        "Select the strip NAME (DX, PM, a track or bus), or pick or set PARAM of its processing",
         strip_named,
     ),
     desk(
