@@ -1036,11 +1036,7 @@ pub fn completions(text: &str, desk: &Desk) -> Vec<String> {
                 .map(|m| m.name.clone())
                 .filter(|n| n.to_lowercase().starts_with(&word.to_lowercase()))
                 .collect(),
-            "strip" => StripId::all(&desk.session)
-                .iter()
-                .map(|s| s.name(&desk.session))
-                .filter(|n| n.to_lowercase().starts_with(&word.to_lowercase()))
-                .collect(),
+            "strip" | "strip-pick" => crate::command::strip_params::completions(text, desk),
             "write" | "edit" | "bounce" | "write-quit" => paths(word),
             _ => Vec::new(),
         }

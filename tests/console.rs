@@ -28,8 +28,23 @@ fn demo_dir() -> &'static Path {
     .path()
 }
 
+/// The demo session in a folder of its own (its media stay in the shared
+/// demo folder), so that one test's edits and journal never reach another.
+fn private_demo() -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let mut session = dubstage::model::file::load(&demo_dir().join("demo.ron"))
+        .unwrap()
+        .session;
+    for s in &mut session.sources {
+        s.path = demo_dir().join(&s.path);
+    }
+    let path = dir.join("demo.ron");
+    dubstage::model::file::save(&session, &path).unwrap();
+    path
+}
+
 fn open_demo(width: u16) -> App {
-    let path = demo_dir().join("demo.ron");
+    let path = private_demo();
     let options = OpenOptions {
         engine: None,
         overviews: true,
@@ -111,6 +126,24 @@ fn automation_lanes_show_under_their_tracks_at_80x24() {
 }
 
 #[test]
+fn the_processing_panel_at_80x24() {
+    let mut app = open_demo(80);
+    app.type_keys(":strip hpf.on on<cr>:strip hpf.freq 100<cr>:strip eq2.on on<cr>")
+        .unwrap();
+    app.type_keys(":strip eq2.gain -3<cr>:strip comp.on on<cr>s23)ss")
+        .unwrap();
+    insta::assert_snapshot!("processing_track_80x24", screen(&app, 80, 24));
+    app.type_keys("gp:limiter on<cr>:limiter-ceiling -1<cr>")
+        .unwrap();
+    insta::assert_snapshot!("processing_printmaster_80x24", screen(&app, 80, 24));
+    app.type_keys("ss").unwrap();
+    assert!(
+        screen(&app, 80, 24).contains("mixer:"),
+        "ss brings the mixer back"
+    );
+}
+
+#[test]
 fn screens_at_160x48() {
     let app = open_demo(160);
     insta::assert_snapshot!("demo_160x48", screen(&app, 160, 48));
@@ -181,7 +214,14 @@ fn tiny_and_huge_screens_do_not_break() {
         (40, 12),
         (300, 100),
     ];
-    for keys in ["<esc>", "g", ":help<cr>", "q:set f<tab><tab>"] {
+    for keys in [
+        "<esc>",
+        "g",
+        ":help<cr>",
+        "q:set f<tab><tab>",
+        "<esc>ss",
+        "gp",
+    ] {
         app.type_keys(keys).unwrap();
         for (w, h) in sizes {
             app.desk.view.columns = ui::layout::timeline_columns(w);

@@ -91,7 +91,7 @@ fn every_clip_and_prefade_command_changes_the_model_and_undoes_exactly() {
     let clips = |app: &App, t: usize| app.desk.session.tracks[t].clips.clone();
     keys(&mut app, ":goto 2s<cr>");
 
-    let s = round_trip(&mut app, "s");
+    let s = round_trip(&mut app, "B");
     let c = &s.tracks[0].clips;
     assert_eq!(
         (c.len(), c[0].length, c[1].position, c[1].source_offset),
@@ -122,13 +122,13 @@ fn every_clip_and_prefade_command_changes_the_model_and_undoes_exactly() {
 
     // Nudge by frames (24 fps: 2000 samples), then by milliseconds.
     let p = clips(&app, 0)[1].position;
-    let s = round_trip(&mut app, "2)");
+    let s = round_trip(&mut app, "2]n");
     assert_eq!(s.tracks[0].clips[1].position, p + 4000);
-    keys(&mut app, ":grid ms<cr>(");
+    keys(&mut app, ":grid ms<cr>[n");
     assert_eq!(clips(&app, 0)[1].position, p + 4000 - 48);
     keys(&mut app, ":grid frame<cr>");
     let off = clips(&app, 0)[1].source_offset;
-    let s = round_trip(&mut app, "}");
+    let s = round_trip(&mut app, "]s");
     assert_eq!(s.tracks[0].clips[1].source_offset, off + 2000);
 
     // Trim both ends to the playhead.
@@ -276,7 +276,7 @@ fn a_dip_measures_six_db_down_over_exactly_its_span() {
 fn a_crossfade_at_a_split_has_no_level_bump() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = open(&sine_session(dir.path()));
-    keys(&mut app, ":goto 3s<cr>s:crossfade 100ms<cr>");
+    keys(&mut app, ":goto 3s<cr>B:crossfade 100ms<cr>");
     let c = &app.desk.session.tracks[0].clips;
     assert_eq!(c[0].fade_out.length, 4800);
     assert_eq!(c[1].fade_in.length, 4800);
@@ -356,7 +356,7 @@ fn the_journal_replays_every_edit_and_its_undo_after_a_crash() {
     let path = sine_session(dir.path());
     let saved = std::fs::read_to_string(&path).unwrap();
     let mut app = open(&path);
-    keys(&mut app, ":goto 2s<cr>s:goto 1.5s<cr>fi3c+");
+    keys(&mut app, ":goto 2s<cr>B:goto 1.5s<cr>fi3c+");
     keys(&mut app, "u");
     let expected = text(&app.desk.session);
     // The process dies here: nothing more than the journal's writes.
@@ -436,7 +436,7 @@ fn kill_9_loses_no_edit_that_was_on_screen() {
         }
     };
     wait("the first frame", &|s| s.contains("NORMAL"));
-    for k in [":goto 2s", "Enter", "s", ":goto 3s", "Enter", "s", "c+"] {
+    for k in [":goto 2s", "Enter", "B", ":goto 3s", "Enter", "B", "c+"] {
         tmux(&["send-keys", "-t", "k", k]);
     }
     wait("the last edit", &|s| s.contains("clip gain +1.0 dB"));

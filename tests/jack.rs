@@ -108,3 +108,41 @@ fn a_server_at_another_rate_mutes_the_output_and_says_so() {
     });
     assert_eq!(engine.status().rate_mismatch, Some((44_100, 48_000)));
 }
+
+#[test]
+fn jack_is_told_the_output_limiters_latency() {
+    let _turn = turn();
+    let _server = Server::start(&unique("latency"), 48_000);
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = busy_session(dir.path());
+    session.printmaster.limiter.on = true;
+    let expected = dubstage::engine::output::latency_of(&session) as u32;
+    assert!(expected > 0);
+    let mut engine = engine(&session, dir.path());
+    let name = match &engine.status().backend {
+        AudioBackend::Jack(name) => name.clone(),
+        other => panic!("{other:?}"),
+    };
+    let (other, _) = jack::Client::new("latency", jack::ClientOptions::NO_START_SERVER).unwrap();
+    let latency = |port: &str| {
+        other
+            .port_by_name(&format!("{name}:{port}"))
+            .map(|p| p.get_latency_range(jack::LatencyType::Capture))
+    };
+    wait(&mut engine, 10, "the latency on the ports", |_| {
+        latency("PM_L") == Some((expected, expected))
+    });
+    assert_eq!(latency("DX_R"), Some((expected, expected)), "every output");
+    assert_eq!(latency("monitor_L"), Some((expected, expected)));
+    engine.send(ToEngine::OutputLimiter {
+        output: 3,
+        param: dubstage::model::limiter::LimiterParam::On,
+        value: 0.0,
+    });
+    wait(
+        &mut engine,
+        10,
+        "no latency once the limiter is off",
+        |_| latency("PM_L") == Some((0, 0)),
+    );
+}

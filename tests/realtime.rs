@@ -16,6 +16,7 @@ use dubstage::audio::{build, Wiring};
 use dubstage::engine::automation::{Automation, Owner, Param};
 use dubstage::engine::msg::{FromEngine, ToEngine};
 use dubstage::engine::realtime::{LivePlan, Realtime};
+use dubstage::model::limiter::LimiterParam;
 use dubstage::model::strip::StripParam;
 use dubstage::model::Session;
 use dubstage::model::{AutoMode, Breakpoint, Lane, LaneTarget};
@@ -141,6 +142,12 @@ fn the_realtime_thread_never_allocates() {
         },
     ];
     session.buses[0].lanes.push(bus_lane);
+    // Limiters on a stem and the printmaster (so the output stage runs),
+    // more switched on and off while playing.
+    session.stems.dx.limiter.on = true;
+    session.stems.dx.limiter.ceiling_dbtp = -12.0;
+    session.printmaster.limiter.on = true;
+    session.printmaster.limiter.ceiling_dbtp = -14.0;
     let mut rig = Rig::new(&session, dir.path());
     reset_violation_count();
     rig.send(ToEngine::Play);
@@ -173,12 +180,37 @@ fn the_realtime_thread_never_allocates() {
                     db: -3.0,
                 });
                 rig.send(ToEngine::BusSolo { bus: 0, solo: true });
+                rig.send(ToEngine::OutputLimiter {
+                    output: 1,
+                    param: LimiterParam::On,
+                    value: 1.0,
+                });
+                rig.send(ToEngine::OutputLimiter {
+                    output: 3,
+                    param: LimiterParam::Ceiling,
+                    value: -20.0,
+                });
+                rig.send(ToEngine::OutputLimiter {
+                    output: 3,
+                    param: LimiterParam::Release,
+                    value: 300.0,
+                });
             }
+            150 => rig.send(ToEngine::OutputLimiter {
+                output: 3,
+                param: LimiterParam::On,
+                value: 0.0,
+            }),
+            250 => rig.send(ToEngine::OutputLimiter {
+                output: 3,
+                param: LimiterParam::On,
+                value: 1.0,
+            }),
             200 => rig.send(ToEngine::TrackMute {
                 track: 2,
                 mute: true,
             }),
-            250 => rig.send(ToEngine::Touch {
+            260 => rig.send(ToEngine::Touch {
                 owner: Owner::Track(0),
                 param: Param::Volume,
                 value: Some(-8.0),
@@ -250,6 +282,45 @@ fn realtime_playback_equals_the_offline_bounce() {
     assert_eq!(rig.rt.position(), end, "stopped on the last sample");
     assert_eq!(
         first_difference(&heard, pm),
+        None,
+        "playback differs from the bounce"
+    );
+}
+
+#[test]
+fn with_limiters_on_playback_is_the_bounce_late_by_their_lookahead() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = busy_session(dir.path());
+    session.stems.fx.limiter.on = true;
+    session.stems.fx.limiter.ceiling_dbtp = -24.0;
+    session.printmaster.limiter.on = true;
+    session.printmaster.limiter.ceiling_dbtp = -20.0;
+    let (_, offline) = bounce_f32(&session, dir.path(), 4096);
+    let pm = &offline[output("PM")][0];
+    let end = session.end();
+
+    let mut rig = Rig::new(&session, dir.path());
+    let latency = rig.rt.output_latency() as u64;
+    assert!(latency > 0);
+    rig.send(ToEngine::StopAt(Some(end)));
+    rig.send(ToEngine::Play);
+    let mut heard = vec![f32::NAN; end as usize];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        for (k, p) in rig.cycle(None).into_iter().enumerate() {
+            // What comes out at timeline sample p is the mix of p - latency.
+            if p >= latency {
+                heard[(p - latency) as usize] = rig.rt.outputs()[PM_L][k];
+            }
+        }
+        if rig.rt.position() == end && !rig.rt.is_rolling() {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(100));
+    }
+    let played = (end - latency) as usize;
+    assert_eq!(
+        first_difference(&heard[..played], &pm[..played]),
         None,
         "playback differs from the bounce"
     );

@@ -19,6 +19,10 @@ pub struct JackState {
     pub buffer_size: AtomicU32,
     /// The server shut down or threw the client out.
     pub gone: AtomicBool,
+    /// Samples by which every output is late (the output limiters), as
+    /// the process callback last saw it, and as last reported to JACK.
+    pub latency: AtomicU32,
+    reported_latency: AtomicU32,
 }
 
 struct Notifications {
@@ -47,6 +51,42 @@ struct Process {
     state: Arc<JackState>,
 }
 
+/// What JACK's latency callback needs: the latency and our ports.
+struct LatencyContext {
+    state: Arc<JackState>,
+    ports: Vec<usize>,
+}
+
+/// JACK's latency callback: every output port is late by the output
+/// limiters' lookahead, relative to the timeline it plays (its capture
+/// latency, in JACK's terms, as for any processing with a delay).
+unsafe extern "C" fn latency_callback(
+    mode: jack::jack_sys::jack_latency_callback_mode_t,
+    arg: *mut std::ffi::c_void,
+) {
+    if mode != jack::jack_sys::JackCaptureLatency || arg.is_null() {
+        return;
+    }
+    // SAFETY: `arg` is the LatencyContext the backend keeps alive (boxed)
+    // for as long as the client is active.
+    let context = unsafe { &*(arg as *const LatencyContext) };
+    let frames = context.state.latency.load(Ordering::Acquire);
+    for &port in &context.ports {
+        let mut range = jack::jack_sys::jack_latency_range_t {
+            min: frames,
+            max: frames,
+        };
+        // SAFETY: the ports belong to the client, which outlives this call.
+        unsafe {
+            jack::jack_sys::jack_port_set_latency_range(
+                port as *mut jack::jack_sys::jack_port_t,
+                mode,
+                &mut range,
+            );
+        }
+    }
+}
+
 impl jack::ProcessHandler for Process {
     fn process(&mut self, client: &Client, scope: &ProcessScope) -> Control {
         let frames = scope.n_frames() as usize;
@@ -59,6 +99,10 @@ impl jack::ProcessHandler for Process {
         }
         let rate = self.state.sample_rate.load(Ordering::Acquire);
         let xruns = self.state.xruns.load(Ordering::Acquire);
+        let latency = self.rt.output_latency() as u32;
+        if latency != self.state.latency.load(Ordering::Relaxed) {
+            self.state.latency.store(latency, Ordering::Release);
+        }
         let block = self.rt.max_block();
         let mut at = 0;
         while at < frames {
@@ -82,6 +126,8 @@ impl jack::ProcessHandler for Process {
 pub struct JackBackend {
     /// `None` only while being dropped.
     client: Option<jack::AsyncClient<Notifications, Process>>,
+    /// Read by the latency callback: dropped after the client.
+    latency: Option<Box<LatencyContext>>,
     pub state: Arc<JackState>,
     pub name: String,
 }
@@ -126,6 +172,19 @@ impl JackBackend {
             );
         }
         let full_name = client.name().to_string();
+        let latency = Box::new(LatencyContext {
+            state: Arc::clone(&state),
+            ports: ports.iter().map(|p| p.raw() as usize).collect(),
+        });
+        // SAFETY: the context is boxed and kept in the backend, which
+        // drops it only after the client (or leaks both).
+        unsafe {
+            jack::jack_sys::jack_set_latency_callback(
+                client.raw(),
+                Some(latency_callback),
+                &*latency as *const LatencyContext as *mut std::ffi::c_void,
+            );
+        }
         let process = Process {
             rt,
             ports,
@@ -139,6 +198,7 @@ impl JackBackend {
             .map_err(|e| format!("cannot start the JACK client: {e}"))?;
         let backend = JackBackend {
             client: Some(client),
+            latency: Some(latency),
             state,
             name: full_name,
         };
@@ -195,6 +255,28 @@ impl JackBackend {
     pub fn is_gone(&self) -> bool {
         self.state.gone.load(Ordering::Acquire)
     }
+
+    /// Tell JACK when the outputs' latency has changed (a limiter switched
+    /// on or off). Not on the realtime thread: JACK calls back.
+    pub fn refresh_latency(&self) {
+        let now = self.state.latency.load(Ordering::Acquire);
+        if now == self.state.reported_latency.swap(now, Ordering::AcqRel) || self.is_gone() {
+            return;
+        }
+        if let Some(client) = self.client() {
+            // SAFETY: a live client of ours, off the realtime thread.
+            unsafe {
+                jack::jack_sys::jack_recompute_total_latencies(client.raw());
+            }
+        }
+    }
+
+    /// The latency JACK reports on our output ports (capture, min and max).
+    pub fn port_latency(&self, port: &str) -> Option<(u32, u32)> {
+        let client = self.client()?;
+        let p = client.port_by_name(&format!("{}:{port}", self.name))?;
+        Some(p.get_latency_range(jack::LatencyType::Capture))
+    }
 }
 
 impl Drop for JackBackend {
@@ -207,6 +289,7 @@ impl Drop for JackBackend {
             // client's record and one Plan, once per server death.
             if let Some(client) = self.client.take() {
                 std::mem::forget(client);
+                std::mem::forget(self.latency.take());
             }
         }
     }

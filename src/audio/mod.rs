@@ -273,6 +273,7 @@ impl Engine {
         use std::sync::atomic::Ordering;
         match &self.backend {
             Some(Backend::Jack(jack)) => {
+                jack.refresh_latency();
                 self.status.server_gone = jack.is_gone();
                 self.status.sample_rate = jack.state.sample_rate.load(Ordering::Acquire);
                 self.status.buffer_size = jack.state.buffer_size.load(Ordering::Acquire);

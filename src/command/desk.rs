@@ -149,6 +149,8 @@ pub struct Desk {
     pub journal_file: Option<Journal>,
     /// A journal left by a session that did not end well, offered with `:recover`.
     pub pending_journal: Option<Pending>,
+    /// The processing panel and the parameter picked for stepping.
+    pub processing: super::strip_params::Processing,
 }
 
 /// What to open a session with.
@@ -207,6 +209,7 @@ impl Desk {
             pass: Pass::default(),
             journal_file: None,
             pending_journal: None,
+            processing: Default::default(),
         }
     }
 
@@ -673,6 +676,7 @@ impl Desk {
         self.send(ToEngine::PrintmasterFader {
             db: s.printmaster.fader_db,
         });
+        self.resend_limiters();
         self.send(ToEngine::ReturnToStart(s.audio.return_to_start));
         self.send(ToEngine::FollowJackTransport(s.audio.follow_jack_transport));
     }

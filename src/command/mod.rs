@@ -10,6 +10,7 @@ pub mod meters;
 pub mod pass;
 pub mod registry;
 pub mod strip;
+pub mod strip_params;
 
 pub use desk::Desk;
 pub use registry::{commands, find, Args, CommandSpec, Kind};

@@ -394,9 +394,9 @@ static CONSOLE: &[CommandSpec] = &[
     desk(
         "strip",
         &[],
-        "NAME",
-        Kind::View,
-        "Select the strip called NAME (DX, PM, a track or bus)",
+        "NAME|PARAM [VALUE]",
+        Kind::Edit,
+        "Select the strip NAME (DX, PM, a track or bus), or pick or set PARAM of its processing",
         strip_named,
     ),
     desk(
@@ -641,7 +641,12 @@ static CONSOLE: &[CommandSpec] = &[
 
 /// Every section of commands, in the order `:help` and the man page list
 /// them. A new area of commands is a file in `command/` with its own slice.
-static SECTIONS: &[&[CommandSpec]] = &[CONSOLE, super::edit::COMMANDS, super::automation::COMMANDS];
+static SECTIONS: &[&[CommandSpec]] = &[
+    CONSOLE,
+    super::edit::COMMANDS,
+    super::automation::COMMANDS,
+    super::strip_params::COMMANDS,
+];
 
 /// Every command, in the order `:help` and the man page list them.
 pub fn commands() -> impl Iterator<Item = &'static CommandSpec> + Clone {
@@ -879,6 +884,9 @@ fn strip_step(d: &mut Desk, a: &Args, sign: i64) -> Result<(), String> {
 }
 
 fn strip_named(d: &mut Desk, a: &Args) -> Result<(), String> {
+    if let Some(done) = super::strip_params::strip_line(d, a) {
+        return done;
+    }
     let name = a.rest(0).ok_or("which strip? :strip NAME")?;
     let wanted = name.to_lowercase();
     let all = StripId::all(&d.session);

@@ -15,6 +15,12 @@ impl Delay {
         }
     }
 
+    /// Forget the signal: silence comes out next.
+    pub fn clear(&mut self) {
+        self.line.fill(0.0);
+        self.at = 0;
+    }
+
     /// Replace `x` by the signal `samples` earlier.
     pub fn process(&mut self, x: &mut [f32]) {
         if self.line.is_empty() {

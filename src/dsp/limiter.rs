@@ -82,6 +82,11 @@ impl WindowMin {
         }
     }
 
+    fn clear(&mut self) {
+        self.front = 0;
+        self.len = 0;
+    }
+
     fn slot(&self, k: usize) -> usize {
         (self.front + k) % self.ring.len()
     }
@@ -108,6 +113,7 @@ impl WindowMin {
 #[derive(Debug, Clone)]
 pub struct TruePeakLimiter {
     ceiling: f32,
+    sample_rate: f64,
     lookahead: usize,
     detector: TruePeakDetector,
     envelope: Vec<f32>,
@@ -138,6 +144,7 @@ impl TruePeakLimiter {
         let release = (timing.release_ms * rate / 1000.0).max(1.0);
         TruePeakLimiter {
             ceiling: db_to_gain(ceiling_db),
+            sample_rate: rate,
             lookahead,
             detector: TruePeakDetector::new(channels),
             envelope: vec![0.0; max_block.max(1)],
@@ -153,6 +160,32 @@ impl TruePeakLimiter {
                 limited_samples: 0,
             },
         }
+    }
+
+    /// A new ceiling, from the next sample on.
+    pub fn set_ceiling(&mut self, ceiling_db: f32) {
+        self.ceiling = db_to_gain(ceiling_db);
+    }
+
+    /// A new release time constant, from the next sample on.
+    pub fn set_release(&mut self, release_ms: f64) {
+        let release = (release_ms * self.sample_rate / 1000.0).max(1.0);
+        self.release_keep = (-1.0 / release).exp();
+    }
+
+    /// Forget the signal and the gain: as if built anew (allocation-free).
+    pub fn reset(&mut self) {
+        self.detector.reset();
+        self.need.clear();
+        self.released = 1.0;
+        self.average.fill(ONE);
+        self.average_at = 0;
+        self.sum = ONE * self.lookahead as u64;
+        self.at = 0;
+        self.stats = LimiterStats {
+            min_gain: 1.0,
+            limited_samples: 0,
+        };
     }
 
     /// Samples by which the signal must be delayed to meet its gain.

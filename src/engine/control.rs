@@ -114,6 +114,11 @@ pub fn apply(plan: &mut Plan, command: &ToEngine) -> bool {
             param,
             value,
         } => plan.automation.touch(owner, param, value),
+        ToEngine::OutputLimiter {
+            output,
+            param,
+            value,
+        } => plan.output.set(output as usize, param, value),
         _ => return false,
     }
     true

@@ -8,6 +8,7 @@ pub mod control;
 pub mod feed;
 pub mod msg;
 pub mod offline;
+pub mod output;
 pub mod plan;
 pub mod playlist;
 pub mod prefade;

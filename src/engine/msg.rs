@@ -4,6 +4,7 @@
 
 use super::automation::{Automation, Owner, Param};
 use super::realtime::LivePlan;
+use crate::model::limiter::LimiterParam;
 use crate::model::strip::StripParam;
 
 /// A strip whose levels are metered.
@@ -105,6 +106,12 @@ pub enum ToEngine {
     },
     PrintmasterFader {
         db: f32,
+    },
+    /// A stem's (0..3, in `StemKind` order) or the printmaster's (3) limiter.
+    OutputLimiter {
+        output: u8,
+        param: LimiterParam,
+        value: f32,
     },
     /// A structural edit: swap in this Plan (with the feeds the butler has
     /// been given for it) at the next block, carrying on from the playhead.

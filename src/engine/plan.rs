@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::automation::Automation;
+use super::output::OutputStage;
 use crate::dsp::gain::db_to_gain;
 use crate::dsp::pan::{self, Matrix, Position};
 use crate::dsp::strip::StripProcessor;
@@ -162,6 +163,8 @@ pub struct Plan {
     /// Music and effects: MX + FX.
     pub me_buffer: Vec<Vec<f32>>,
     pub printmaster_buffer: Vec<Vec<f32>>,
+    /// The stems' and the printmaster's limiters, and their delays.
+    pub output: OutputStage,
     /// One past the last sample of the last clip.
     pub end: u64,
     /// The lanes playback follows; swapped whole when they are edited.
@@ -339,6 +342,13 @@ impl Plan {
             playlists: Arc::new(playlists),
             me_buffer: buffer(),
             printmaster_buffer: buffer(),
+            output: OutputStage::new(
+                StemKind::ALL.map(|k| session.stems.strip(k).limiter),
+                session.printmaster.limiter,
+                channels,
+                session.sample_rate,
+                max_block,
+            ),
             end: session.end(),
             automation: Box::new(Automation::compile(session)),
         };

@@ -116,6 +116,7 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
             crate::dsp::gain::apply(&mut ch[..n], gain);
         }
     }
+    plan.output.stems(&mut plan.stem_buffers, n);
     let [dx, mx, fx] = &plan.stem_buffers;
     for c in 0..plan.channels {
         let me = &mut plan.me_buffer[c][..n];
@@ -127,6 +128,12 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
             *o = (*d + *me) * plan.printmaster_gain;
         }
     }
+    plan.output.master(
+        &mut plan.stem_buffers,
+        &mut plan.me_buffer,
+        &mut plan.printmaster_buffer,
+        n,
+    );
 }
 
 /// `dest += input` through `gains` (track channel by output channel) times `level`.

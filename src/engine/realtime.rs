@@ -205,6 +205,8 @@ impl Realtime {
         self.sync.loop_end.store(end, Ordering::Release);
         self.sync.seek_gen.store(self.generation, Ordering::Release);
         self.live.feeds.discard();
+        // What the output limiters held belongs to the old position.
+        self.live.plan.output.reset();
         self.transport = Transport::Locating {
             generation: self.generation,
             roll,
@@ -317,6 +319,11 @@ impl Realtime {
         } else {
             self.report_transport();
         }
+    }
+
+    /// Samples by which the outputs are late (the output limiters' lookahead).
+    pub fn output_latency(&self) -> usize {
+        self.live.plan.output.latency()
     }
 
     /// Frames one call of [`Realtime::run`] can produce.

@@ -61,7 +61,7 @@ impl LaneTarget {
     pub fn stepped(&self) -> bool {
         match self {
             LaneTarget::Mute => true,
-            LaneTarget::Strip(p) => p.is_switch(),
+            LaneTarget::Strip(p) => p.is_discrete(),
             _ => false,
         }
     }
@@ -84,11 +84,7 @@ impl LaneTarget {
     pub fn clamp(&self, value: f32) -> f32 {
         let (lo, hi) = self.range();
         if self.stepped() {
-            if value >= 0.5 * (lo + hi) {
-                hi
-            } else {
-                lo
-            }
+            value.round().clamp(lo, hi)
         } else {
             value.clamp(lo, hi)
         }

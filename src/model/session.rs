@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 use super::automation::Lane;
+use super::limiter::Limiter;
 use super::strip::Strip;
 use super::timecode::FrameRate;
 
@@ -473,6 +474,9 @@ pub struct StemStrip {
     pub fader_db: f32,
     #[serde(default)]
     pub mute: bool,
+    /// A true-peak limiter after the fader (off, and not saved, by default).
+    #[serde(default, skip_serializing_if = "Limiter::is_default")]
+    pub limiter: Limiter,
 }
 
 /// The printmaster: DX + MX + FX through one fader.
@@ -481,6 +485,9 @@ pub struct StemStrip {
 pub struct Printmaster {
     #[serde(default)]
     pub fader_db: f32,
+    /// A true-peak limiter after the fader (off, and not saved, by default).
+    #[serde(default, skip_serializing_if = "Limiter::is_default")]
+    pub limiter: Limiter,
 }
 
 /// A named point on the timeline.

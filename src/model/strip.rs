@@ -192,6 +192,8 @@ pub enum StripParam {
     LpfFreq,
     LpfSlope24,
     EqOn(u8),
+    /// The band's shape: 0 low shelf, 1 bell, 2 high shelf.
+    EqKind(u8),
     EqFreq(u8),
     EqGain(u8),
     EqQ(u8),
@@ -218,7 +220,7 @@ impl StripParam {
         let head = [
             Trim, Invert, HpfOn, HpfFreq, HpfSlope24, LpfOn, LpfFreq, LpfSlope24,
         ];
-        let eq = (0..4u8).flat_map(|b| [EqOn(b), EqFreq(b), EqGain(b), EqQ(b)]);
+        let eq = (0..4u8).flat_map(|b| [EqOn(b), EqKind(b), EqFreq(b), EqGain(b), EqQ(b)]);
         let tail = [
             GateOn,
             GateThreshold,
@@ -244,14 +246,15 @@ impl StripParam {
         let eq = |b: u8, what: &str| format!("eq{}.{what}", b as u32 + 1);
         match self {
             Trim => "trim".into(),
-            Invert => "invert".into(),
+            Invert => "polarity".into(),
             HpfOn => "hpf.on".into(),
             HpfFreq => "hpf.freq".into(),
-            HpfSlope24 => "hpf.24db".into(),
+            HpfSlope24 => "hpf.slope".into(),
             LpfOn => "lpf.on".into(),
             LpfFreq => "lpf.freq".into(),
-            LpfSlope24 => "lpf.24db".into(),
+            LpfSlope24 => "lpf.slope".into(),
             EqOn(b) => eq(b, "on"),
+            EqKind(b) => eq(b, "type"),
             EqFreq(b) => eq(b, "freq"),
             EqGain(b) => eq(b, "gain"),
             EqQ(b) => eq(b, "q"),
@@ -286,11 +289,18 @@ impl StripParam {
         )
     }
 
+    /// Takes whole values only (a switch, a band's shape): automation
+    /// steps rather than glides.
+    pub fn is_discrete(self) -> bool {
+        self.is_switch() || matches!(self, StripParam::EqKind(_))
+    }
+
     /// The values [`Strip::set`] accepts.
     pub fn range(self) -> (f32, f32) {
         use StripParam::*;
         match self {
             _ if self.is_switch() => (0.0, 1.0),
+            EqKind(_) => (0.0, 2.0),
             Trim => (-48.0, 24.0),
             HpfFreq | LpfFreq | EqFreq(_) => (10.0, 22_000.0),
             EqGain(_) | CompMakeup => (-24.0, 24.0),
@@ -308,7 +318,7 @@ impl StripParam {
     pub fn step(self) -> f32 {
         use StripParam::*;
         match self {
-            _ if self.is_switch() => 1.0,
+            _ if self.is_discrete() => 1.0,
             HpfFreq | LpfFreq | EqFreq(_) => 10.0,
             EqQ(_) => 0.1,
             GateRatio | CompRatio => 0.5,
@@ -339,6 +349,9 @@ impl Strip {
     /// The console's model and the realtime thread's copy both change
     /// through here, so they cannot drift apart.
     pub fn set(&mut self, param: StripParam, value: f32) {
+        if value.is_nan() {
+            return;
+        }
         let freq = |v: f32| v.clamp(10.0, 22_000.0);
         let ms = |v: f32| v.clamp(0.0, 5000.0);
         match param {
@@ -355,6 +368,13 @@ impl Strip {
                 self.lpf.slope = if on(value) { Slope::Db24 } else { Slope::Db12 }
             }
             StripParam::EqOn(b) => self.band(b).on = on(value),
+            StripParam::EqKind(b) => {
+                self.band(b).kind = match value.round() as i32 {
+                    i32::MIN..=0 => BandKind::LowShelf,
+                    1 => BandKind::Bell,
+                    _ => BandKind::HighShelf,
+                }
+            }
             StripParam::EqFreq(b) => self.band(b).freq = freq(value),
             StripParam::EqGain(b) => self.band(b).gain_db = value.clamp(-24.0, 24.0),
             StripParam::EqQ(b) => self.band(b).q = value.clamp(0.1, 20.0),
@@ -375,10 +395,11 @@ impl Strip {
         }
     }
 
-    /// The value of one parameter (switches read 0 or 1).
+    /// The value of one parameter, as [`Strip::set`] takes it (switches
+    /// read 0 or 1, a band's shape 0, 1 or 2).
     pub fn get(&self, param: StripParam) -> f32 {
-        let switch = |b: bool| if b { 1.0 } else { 0.0 };
-        let eq = |b: u8| &self.eq[(b as usize).min(3)];
+        let switch = |b: bool| f32::from(u8::from(b));
+        let band = |b: u8| &self.eq[(b as usize).min(3)];
         match param {
             StripParam::Trim => self.trim_db,
             StripParam::Invert => switch(self.invert),
@@ -388,10 +409,15 @@ impl Strip {
             StripParam::LpfOn => switch(self.lpf.on),
             StripParam::LpfFreq => self.lpf.freq,
             StripParam::LpfSlope24 => switch(self.lpf.slope == Slope::Db24),
-            StripParam::EqOn(b) => switch(eq(b).on),
-            StripParam::EqFreq(b) => eq(b).freq,
-            StripParam::EqGain(b) => eq(b).gain_db,
-            StripParam::EqQ(b) => eq(b).q,
+            StripParam::EqOn(b) => switch(band(b).on),
+            StripParam::EqKind(b) => match band(b).kind {
+                BandKind::LowShelf => 0.0,
+                BandKind::Bell => 1.0,
+                BandKind::HighShelf => 2.0,
+            },
+            StripParam::EqFreq(b) => band(b).freq,
+            StripParam::EqGain(b) => band(b).gain_db,
+            StripParam::EqQ(b) => band(b).q,
             StripParam::GateOn => switch(self.gate.on),
             StripParam::GateThreshold => self.gate.threshold_db,
             StripParam::GateRatio => self.gate.ratio,

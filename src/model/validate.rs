@@ -169,7 +169,41 @@ pub fn check(session: &Session) -> Vec<Problem> {
         );
     }
     c.gain("printmaster.fader_db".into(), session.printmaster.fader_db);
+    let limiters = super::session::StemKind::ALL
+        .iter()
+        .map(|&k| {
+            (
+                format!("stems.{}.limiter", k.name()),
+                session.stems.strip(k).limiter,
+            )
+        })
+        .chain([(
+            "printmaster.limiter".to_string(),
+            session.printmaster.limiter,
+        )]);
+    for (path, limiter) in limiters {
+        check_limiter(&mut c, path, &limiter);
+    }
     c.problems
+}
+
+/// A limiter's ceiling and release within what the engine holds to.
+fn check_limiter(c: &mut Checker, path: String, limiter: &super::limiter::Limiter) {
+    use super::limiter::{CEILING_RANGE, RELEASE_RANGE};
+    let (lo, hi) = CEILING_RANGE;
+    if !(lo..=hi).contains(&limiter.ceiling_dbtp) {
+        c.error(
+            format!("{path}.ceiling_dbtp"),
+            format!("{} dBTP is outside {lo} .. {hi} dBTP", limiter.ceiling_dbtp),
+        );
+    }
+    let (lo, hi) = RELEASE_RANGE;
+    if !(lo..=hi).contains(&limiter.release_ms) {
+        c.error(
+            format!("{path}.release_ms"),
+            format!("{} ms is outside {lo} .. {hi} ms", limiter.release_ms),
+        );
+    }
 }
 
 fn check_output(c: &mut Checker, session: &Session, path: String, output: &Output) {

@@ -6,6 +6,7 @@ pub mod bars;
 pub mod layout;
 pub mod mixer;
 pub mod popup;
+pub mod processing;
 pub mod theme;
 pub mod timeline;
 
@@ -21,7 +22,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     let buf = frame.buffer_mut();
     bars::transport(buf, app, theme, areas.transport);
     timeline::draw(buf, app, theme, &areas);
-    mixer::draw(buf, app, theme, areas.mixer);
+    if app.desk.processing.panel {
+        processing::draw(buf, app, theme, areas.mixer);
+    } else {
+        mixer::draw(buf, app, theme, areas.mixer);
+    }
     bars::status(buf, app, theme, areas.status);
     let cursor = bars::command(buf, app, theme, areas.command);
     if let Some(o) = &app.overlay {
