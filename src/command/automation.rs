@@ -3,7 +3,7 @@
 
 use super::desk::Desk;
 use super::pass::{control_value, lane_mut, lanes};
-use super::registry::{desk, Args, CommandSpec, Kind};
+use super::registry::{desk, step_through, Args, CommandSpec, Kind};
 use crate::edit::automation as auto;
 use crate::model::{AutoMode, LaneTarget};
 
@@ -252,18 +252,7 @@ fn jump(d: &mut Desk, a: &Args, forward: bool) -> Result<(), String> {
         .and_then(|ls| ls.iter().find(|l| l.target == d.lane))
         .map(|l| l.points.iter().map(|p| p.at).collect())
         .unwrap_or_default();
-    let mut p = d.playhead();
-    for _ in 0..a.count() {
-        let next = if forward {
-            points.iter().copied().find(|&x| x > p)
-        } else {
-            points.iter().rev().copied().find(|&x| x < p)
-        };
-        match next {
-            Some(x) => p = x,
-            None => break,
-        }
-    }
+    let p = step_through(points, d.playhead(), a.count(), forward);
     if p == d.playhead() {
         return Err(format!("no {} breakpoint that way", d.lane.name()));
     }

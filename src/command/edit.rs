@@ -3,7 +3,7 @@
 //! selection (a span of time across tracks, made in visual mode).
 
 use super::desk::Desk;
-use super::registry::{desk, Args, CommandSpec, Kind};
+use super::registry::{desk, step_through, Args, CommandSpec, Kind};
 use super::strip::StripId;
 use crate::edit::clip::{self, ClipRef};
 use crate::edit::grid::Grid;
@@ -450,25 +450,12 @@ fn select_clip(d: &mut Desk, _: &Args) -> Result<(), String> {
 
 fn boundary(d: &mut Desk, a: &Args, forward: bool) -> Result<(), String> {
     let t = track(d)?;
-    let mut points: Vec<u64> = d.session.tracks[t]
+    let points: Vec<u64> = d.session.tracks[t]
         .clips
         .iter()
         .flat_map(|c| [c.position, c.end()])
         .collect();
-    points.sort_unstable();
-    points.dedup();
-    let mut p = d.playhead();
-    for _ in 0..a.count() {
-        let next = if forward {
-            points.iter().copied().find(|&x| x > p)
-        } else {
-            points.iter().rev().copied().find(|&x| x < p)
-        };
-        match next {
-            Some(x) => p = x,
-            None => break,
-        }
-    }
+    let p = step_through(points, d.playhead(), a.count(), forward);
     if p == d.playhead() {
         return Err("no clip boundary that way".into());
     }

@@ -772,19 +772,13 @@ fn page(d: &mut Desk, a: &Args, sign: i64) -> Result<(), String> {
     Ok(())
 }
 
-fn clip_jump(d: &mut Desk, a: &Args, forward: bool, ends: bool) -> Result<(), String> {
-    let StripId::Track(t) = d.strip_id() else {
-        return Err("select a track (j/k) to move between its clips".into());
-    };
-    let mut points: Vec<u64> = d.session.tracks[t]
-        .clips
-        .iter()
-        .map(|c| if ends { c.end() } else { c.position })
-        .collect();
+/// Where `count` steps through `points` from `from` land (the points
+/// before it when going back); `from` itself when there is none.
+pub fn step_through(mut points: Vec<u64>, from: u64, count: u32, forward: bool) -> u64 {
     points.sort_unstable();
     points.dedup();
-    let mut p = d.playhead();
-    for _ in 0..a.count() {
+    let mut p = from;
+    for _ in 0..count {
         let next = if forward {
             points.iter().copied().find(|&x| x > p)
         } else {
@@ -795,6 +789,19 @@ fn clip_jump(d: &mut Desk, a: &Args, forward: bool, ends: bool) -> Result<(), St
             None => break,
         }
     }
+    p
+}
+
+fn clip_jump(d: &mut Desk, a: &Args, forward: bool, ends: bool) -> Result<(), String> {
+    let StripId::Track(t) = d.strip_id() else {
+        return Err("select a track (j/k) to move between its clips".into());
+    };
+    let points: Vec<u64> = d.session.tracks[t]
+        .clips
+        .iter()
+        .map(|c| if ends { c.end() } else { c.position })
+        .collect();
+    let p = step_through(points, d.playhead(), a.count(), forward);
     if p == d.playhead() {
         return Err(format!(
             "no clip {} on {}",
