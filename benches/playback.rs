@@ -154,6 +154,17 @@ fn main() {
     );
     println!("  underruns {underruns}");
 
+    // The output stage at its dearest: a true-peak limiter on every stem
+    // and on the printmaster.
+    let mut limited = full.clone();
+    for k in StemKind::ALL {
+        limited.stems.strip_mut(k).limiter.on = true;
+    }
+    limited.printmaster.limiter.on = true;
+    let (costs, underruns) = drive(&limited, &pool, 0, 4000, 8.0);
+    report_cost("  the same with limiters on DX, MX, FX and PM", costs);
+    println!("  underruns {underruns}");
+
     let long = session(&files, 7200);
     let pool = Arc::new(MediaPool::open(&long, Path::new("."), &cache, |_| {}));
     for start_minute in [0u64, 60, 119] {
