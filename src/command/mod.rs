@@ -3,6 +3,8 @@
 //! [`manual`] writes the registry out for the man page.
 
 pub mod desk;
+mod loudness;
+pub mod loudness_view;
 pub mod manual;
 pub mod meters;
 pub mod registry;

@@ -633,7 +633,7 @@ static CONSOLE: &[CommandSpec] = &[
 
 /// Every section of commands, in the order `:help` and the man page list
 /// them. A new area of commands is a file in `command/` with its own slice.
-static SECTIONS: &[&[CommandSpec]] = &[CONSOLE];
+static SECTIONS: &[&[CommandSpec]] = &[CONSOLE, super::loudness::COMMANDS];
 
 /// Every command, in the order `:help` and the man page list them.
 pub fn commands() -> impl Iterator<Item = &'static CommandSpec> + Clone {

@@ -5,6 +5,7 @@
 pub mod butler;
 pub mod control;
 pub mod feed;
+pub mod live_loudness;
 pub mod msg;
 pub mod offline;
 pub mod plan;
@@ -12,3 +13,4 @@ pub mod playlist;
 pub mod prefade;
 pub mod process;
 pub mod realtime;
+pub mod tap;
