@@ -131,7 +131,7 @@ fn loudness_meters_at_80x24() {
     app.type_keys("zl").unwrap();
     let panel = screen(&app, 80, 24);
     assert!(
-        panel.contains("FX              -inf    -inf    -inf     0.0     -inf"),
+        panel.contains(" FX             -inf    -inf    -inf     0.0     -inf"),
         "{panel}"
     );
     insta::assert_snapshot!("loudness_panel_80x24", panel);
