@@ -24,7 +24,7 @@ use crate::loudness::Meter;
 /// How often the worker publishes readings.
 pub const PUBLISH_INTERVAL: Duration = Duration::from_millis(100);
 /// How long the worker sleeps when the tap is empty.
-const IDLE: Duration = Duration::from_millis(10);
+const IDLE: Duration = Duration::from_millis(20);
 
 /// One output's loudness, as the console shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]

@@ -108,6 +108,8 @@ fn k_filter(rate: f64) -> ([f64; 5], [f64; 5]) {
 /// and add each one's squared output to its sum. `state[k][lane]` holds
 /// the filter's `k+1`-th delayed value.
 #[inline(always)]
+// Sample `i` of every lane is taken in one step: an index, not an iterator.
+#[allow(clippy::needless_range_loop)]
 fn k_weigh<const N: usize>(
     b: &[f64; 5],
     a: &[f64; 5],
