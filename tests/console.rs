@@ -136,6 +136,10 @@ fn loudness_meters_at_80x24() {
     );
     insta::assert_snapshot!("loudness_panel_80x24", panel);
     insta::assert_snapshot!("loudness_panel_160x48", screen(&app, 160, 48));
+    // Small screens do not break with the panel and the PM line shown.
+    for (w, h) in [(1, 1), (12, 3), (20, 5), (40, 10), (60, 14), (79, 24)] {
+        screen(&app, w, h);
+    }
     app.type_keys(":loudness-panel off<cr>").unwrap();
     assert!(!screen(&app, 80, 24).contains("I LUFS"));
     // No engine, nothing measured: the reset says so and the screen stands.

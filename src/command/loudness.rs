@@ -10,7 +10,7 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &["lp"],
         "[on|off]",
         Kind::View,
-        "Show or hide the loudness of DX, MX, FX, ME and PM: momentary, short-term, integrated, range, true peak",
+        "Show or hide the loudness of DX, MX, FX, ME and PM (M, S, I, LRA, true peak)",
         panel,
     ),
     desk(
@@ -18,7 +18,7 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &["lr"],
         "",
         Kind::View,
-        "Start the live integrated loudness, loudness range and true peak again from here",
+        "Start the live integrated loudness, loudness range and true peak again",
         reset,
     ),
 ];
