@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use dubstage::app::App;
 use dubstage::audio::MeterReading;
 use dubstage::command::desk::{Desk, OpenOptions};
+use dubstage::engine::live_loudness::{LiveReading, LiveReadings};
 use dubstage::engine::msg::{MeterId, METER_CHANNELS};
 use dubstage::ui::{self, Palette, Theme};
 use ratatui::backend::TestBackend;
@@ -110,6 +111,60 @@ fn screens_at_80x24() {
     insta::assert_snapshot!("help_80x24", screen(&app, 80, 24));
     app.type_keys("q:set <tab><tab>").unwrap();
     insta::assert_snapshot!("command_line_80x24", screen(&app, 80, 24));
+}
+
+/// Live loudness readings as the engine's loudness worker publishes them.
+fn loudness_readings() -> LiveReadings {
+    let reading = |m: f64, s: f64, i: f64, lra: f64, tp: f64| LiveReading {
+        momentary: Some(m),
+        short_term: Some(s),
+        integrated: Some(i),
+        loudness_range: lra,
+        true_peak: Some(tp),
+    };
+    LiveReadings {
+        outputs: [
+            reading(-26.4, -27.0, -27.8, 6.1, -6.2),
+            reading(-31.0, -30.2, -29.9, 4.4, -9.8),
+            LiveReading::default(),
+            reading(-29.5, -29.9, -30.1, 8.7, -8.3),
+            reading(-22.9, -23.4, -24.1, 7.3, -1.4),
+        ],
+        since: Some(48_000 * 15),
+        seconds: 12.5,
+        dropped: 0,
+    }
+}
+
+#[test]
+fn loudness_meters_at_80x24() {
+    let mut app = playing(80);
+    app.desk.loudness.readings = Some(loudness_readings());
+    let screen_80 = screen(&app, 80, 24);
+    assert!(screen_80.contains("PM  M -22.9  S -23.4  I -24.1  LRA 7.3  TP -1.4"));
+    insta::assert_snapshot!("loudness_80x24", screen_80);
+    app.type_keys("zl").unwrap();
+    let panel = screen(&app, 80, 24);
+    assert!(
+        panel.contains(" FX             -inf    -inf    -inf     0.0     -inf"),
+        "{panel}"
+    );
+    insta::assert_snapshot!("loudness_panel_80x24", panel);
+    insta::assert_snapshot!("loudness_panel_160x48", screen(&app, 160, 48));
+    // Small screens do not break with the panel and the PM line shown.
+    for (w, h) in [(1, 1), (12, 3), (20, 5), (40, 10), (60, 14), (79, 24)] {
+        screen(&app, w, h);
+    }
+    app.type_keys(":loudness-panel off<cr>").unwrap();
+    assert!(!screen(&app, 80, 24).contains("I LUFS"));
+    // No engine, nothing measured: the reset says so and the screen stands.
+    app.type_keys("zL").unwrap();
+    let m = app.desk.message.as_ref().expect("a message");
+    assert!(m.error && m.text.contains("no audio engine"), "{}", m.text);
+    // The panel before anything was measured.
+    app.desk.loudness.readings = None;
+    app.type_keys("zl").unwrap();
+    assert!(screen(&app, 80, 24).contains("nothing measured yet"));
 }
 
 #[test]

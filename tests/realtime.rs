@@ -1,6 +1,7 @@
 //! The realtime engine driven by hand, cycle by cycle, with its butler
 //! running: it allocates nothing, and it plays exactly what a bounce writes,
-//! through locates, loops and plan swaps.
+//! through locates, loops and plan swaps. Its loudness tap feeds live
+//! meters that read what the bounce's meters read.
 
 // Several arrays are compared index by index.
 #![allow(clippy::needless_range_loop)]
@@ -14,6 +15,7 @@ use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count, A
 use common::*;
 use dubstage::audio::{build, Wiring};
 use dubstage::engine::automation::{Automation, Owner, Param};
+use dubstage::engine::live_loudness::LiveMeters;
 use dubstage::engine::msg::{FromEngine, ToEngine};
 use dubstage::engine::realtime::{LivePlan, Realtime};
 use dubstage::model::limiter::LimiterParam;
@@ -34,6 +36,8 @@ struct Rig {
     rt: Realtime,
     wiring: Wiring,
     retired: usize,
+    /// The live loudness meters, drained after every cycle.
+    live: LiveMeters,
 }
 
 impl Rig {
@@ -44,6 +48,7 @@ impl Rig {
             rt,
             wiring,
             retired: 0,
+            live: LiveMeters::new(session.sample_rate),
         }
     }
 
@@ -56,6 +61,7 @@ impl Rig {
     fn cycle(&mut self, looped: Option<(u64, u64)>) -> Vec<u64> {
         let rt = &mut self.rt;
         assert_no_alloc(|| rt.run(CYCLE, RATE, 0));
+        self.live.drain(&mut self.wiring.loudness);
         while let Some(report) = self.wiring.reports.try_pop() {
             if let FromEngine::Retired(plan) = report {
                 self.retired += 1;
@@ -249,6 +255,10 @@ fn the_realtime_thread_never_allocates() {
         "the realtime thread allocated or freed memory"
     );
     assert_eq!(rig.retired, 1, "the swapped-out plan came back to be freed");
+    // The loudness tap ran under the guard, every block and none dropped.
+    let live = rig.live.readings(rig.wiring.loudness.dropped());
+    assert_eq!(live.dropped, 0);
+    assert!(live.seconds > 0.5, "measured {} s", live.seconds);
     assert!(rig.rt.is_rolling());
     assert!(
         (30_000..40_000).contains(&rig.rt.position()),
@@ -423,4 +433,117 @@ fn a_plan_swap_carries_on_from_the_playhead_with_the_new_mix() {
     }
     assert!(checked > 20_000);
     assert_eq!(rig.retired, 1);
+}
+
+/// The tap's blocks of a full ring are dropped and counted, without
+/// allocating, and the meters carry on when there is room again.
+#[test]
+fn a_full_loudness_tap_drops_blocks_and_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let session = busy_session(dir.path());
+    let mut rig = Rig::new(&session, dir.path());
+    rig.send(ToEngine::Play);
+    rig.wait_rolling();
+    // Nobody drains the tap for 2 s of cycles: it holds about 0.7 s.
+    let rt = &mut rig.rt;
+    reset_violation_count();
+    for _ in 0..(2 * RATE as usize / CYCLE) {
+        assert_no_alloc(|| rt.run(CYCLE, RATE, 0));
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    assert_eq!(violation_count(), 0, "the tap allocated while full");
+    let dropped = rig.wiring.loudness.dropped();
+    assert!(dropped > 100, "dropped {dropped}");
+    rig.live.drain(&mut rig.wiring.loudness);
+    assert_eq!(rig.live.readings(dropped).dropped, dropped);
+    rig.cycle(None);
+    assert_eq!(rig.wiring.loudness.dropped(), dropped, "room again");
+}
+
+/// Play a session through the realtime engine with its loudness tap: the
+/// live meters read what the bounce of the same range reads, and a locate
+/// starts the integrated measurement again.
+#[test]
+fn live_loudness_matches_the_bounce() {
+    let dir = tempfile::tempdir().unwrap();
+    // Six seconds: long enough for the short-term loudness and a range.
+    let mut session = busy_session(dir.path());
+    write_wav24(
+        &dir.path().join("long.wav"),
+        RATE,
+        &[signal(6 * RATE as usize, 31), signal(6 * RATE as usize, 32)],
+    );
+    session.sources.push(source("long", "long.wav"));
+    let mut long = clip("long", 0, 6 * RATE as u64);
+    long.gain_db = -8.0;
+    long.dips.push(dubstage::model::Dip {
+        start: 2 * RATE as u64,
+        end: 4 * RATE as u64,
+        depth_db: -15.0,
+        ramp: 4800,
+    });
+    session.tracks.push(track(
+        "Long",
+        dubstage::model::TrackFormat::Stereo,
+        dubstage::model::StemKind::MX,
+        vec![long],
+    ));
+    let (report, _) = bounce_f32(&session, dir.path(), 4096);
+    let end = session.end();
+
+    let mut rig = Rig::new(&session, dir.path());
+    rig.send(ToEngine::StopAt(Some(end)));
+    rig.send(ToEngine::Play);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        rig.cycle(None);
+        if rig.rt.position() == end && !rig.rt.is_rolling() {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(50));
+    }
+    assert_eq!(rig.rt.position(), end, "played to the end");
+    let live = rig.live.readings(rig.wiring.loudness.dropped());
+    assert_eq!(live.dropped, 0);
+    assert_eq!(live.since, Some(0));
+    assert!((live.seconds - end as f64 / RATE as f64).abs() < 1e-9);
+    for (k, (name, heard)) in dubstage::bounce::OUTPUTS
+        .iter()
+        .zip(&live.outputs)
+        .enumerate()
+    {
+        let bounced = &report.outputs[k].loudness;
+        let i = heard.integrated.expect("integrated loudness");
+        let want = bounced.integrated.expect("bounced integrated loudness");
+        assert!(
+            (i - want).abs() < 0.1,
+            "{name}: live {i:.3} vs bounce {want:.3} LUFS"
+        );
+        assert!(
+            (heard.loudness_range - bounced.loudness_range).abs() < 0.1,
+            "{name}: LRA {} vs {}",
+            heard.loudness_range,
+            bounced.loudness_range
+        );
+        let (tp, want) = (heard.true_peak.unwrap(), bounced.true_peak.unwrap());
+        assert!((tp - want).abs() < 0.1, "{name}: TP {tp} vs {want}");
+    }
+    assert!(
+        live.outputs[4].loudness_range > 1.0,
+        "the dip makes a range"
+    );
+
+    // Play again from 2 s: a new measurement starts there.
+    rig.send(ToEngine::Locate(2 * RATE as u64));
+    rig.send(ToEngine::Play);
+    rig.cycle(None);
+    assert_eq!(rig.rt.position(), 2 * RATE as u64);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while rig.rt.position() < 3 * RATE as u64 && Instant::now() < deadline {
+        rig.cycle(None);
+        std::thread::sleep(Duration::from_micros(50));
+    }
+    let again = rig.live.readings(0);
+    assert_eq!(again.since, Some(2 * RATE as u64));
+    assert!(again.seconds < 2.0, "{} s", again.seconds);
 }

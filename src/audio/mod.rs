@@ -15,8 +15,10 @@ use ringbuf::{HeapCons, HeapProd, HeapRb};
 
 use crate::engine::butler::Butler;
 use crate::engine::feed::{self, FeedSync};
+use crate::engine::live_loudness::{LiveReadings, LoudnessWorker};
 use crate::engine::msg::{FromEngine, MeterId, ToEngine, TransportState, METER_CHANNELS};
 use crate::engine::realtime::{LivePlan, Realtime};
+use crate::engine::tap::{tap, TapReader, TAP_FRAMES};
 use crate::media::pool::MediaPool;
 use crate::model::Session;
 
@@ -101,6 +103,8 @@ pub struct Engine {
     options: EngineOptions,
     next_feeds: u64,
     status: EngineStatus,
+    /// The live loudness meters; `None` if their thread could not start.
+    loudness: Option<LoudnessWorker>,
 }
 
 /// Everything around a realtime engine: its butler and the two ends of its
@@ -110,6 +114,8 @@ pub struct Wiring {
     pub commands: HeapProd<ToEngine>,
     pub reports: HeapCons<FromEngine>,
     pub sync: Arc<FeedSync>,
+    /// The stems, M&E and printmaster as played, for the live loudness meters.
+    pub loudness: TapReader,
 }
 
 /// A fresh realtime engine for `session`, its playhead at `position`, with
@@ -125,10 +131,12 @@ pub fn build(
     let butler = Butler::start(Arc::clone(&sync))?;
     let (live, job) = LivePlan::compile(session, pool, MAX_BLOCK, feeds_id);
     butler.give(job);
+    let (tap_writer, loudness) = tap(live.plan.channels, TAP_FRAMES);
     let (mut commands, command_rx) = HeapRb::<ToEngine>::new(COMMAND_SLOTS).split();
     let (report_tx, reports) = HeapRb::<FromEngine>::new(REPORT_SLOTS).split();
     let mut rt = Realtime::new(live, command_rx, report_tx, Arc::clone(&sync));
     rt.follow_jack_transport = session.audio.follow_jack_transport;
+    rt.set_loudness_tap(tap_writer);
     if position > 0 {
         rt.locate(position, false);
     }
@@ -140,6 +148,7 @@ pub fn build(
             commands,
             reports,
             sync,
+            loudness,
         },
     ))
 }
@@ -179,6 +188,7 @@ impl Engine {
         options: EngineOptions,
     ) -> std::io::Result<Engine> {
         let (backend, kind, wiring) = start_backend(session, &pool, &options, 1, 0)?;
+        let loudness = LoudnessWorker::start(wiring.loudness, session.sample_rate).ok();
         let mut engine = Engine {
             backend: Some(backend),
             butler: wiring.butler,
@@ -203,6 +213,7 @@ impl Engine {
                 server_gone: false,
                 read_errors: Vec::new(),
             },
+            loudness,
         };
         engine.refresh_backend_status();
         Ok(engine)
@@ -294,6 +305,18 @@ impl Engine {
         &self.status
     }
 
+    /// The live loudness meters' newest readings since the last call.
+    pub fn loudness(&mut self) -> Option<LiveReadings> {
+        self.loudness.as_mut().and_then(LoudnessWorker::latest)
+    }
+
+    /// Start the live integrated loudness, range and true peak again.
+    pub fn reset_loudness(&self) {
+        if let Some(worker) = &self.loudness {
+            worker.reset();
+        }
+    }
+
     /// The shared locate state (for tests and diagnostics).
     pub fn feed_sync(&self) -> &Arc<FeedSync> {
         &self.sync
@@ -323,6 +346,7 @@ impl Engine {
         self.commands = wiring.commands;
         self.reports = wiring.reports;
         self.sync = wiring.sync;
+        self.loudness = LoudnessWorker::start(wiring.loudness, session.sample_rate).ok();
         self.status.backend = kind;
         self.status.server_gone = false;
         self.status.rate_mismatch = None;

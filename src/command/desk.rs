@@ -9,6 +9,7 @@ use std::sync::mpsc::{self, Receiver};
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::loudness_view::LoudnessView;
 use super::meters::Meters;
 use super::pass::Pass;
 use super::strip::{StripId, StripSettings};
@@ -120,6 +121,8 @@ pub struct Desk {
     /// Marks set with `m{a-z}`.
     pub marks: BTreeMap<char, u64>,
     pub meters: Meters,
+    /// The live loudness meters' readings.
+    pub loudness: LoudnessView,
     pub overviews: Overviews,
     pub message: Option<Message>,
     /// A recovery file newer than the session, offered with `:recover`.
@@ -193,6 +196,7 @@ impl Desk {
             selection: None,
             marks: BTreeMap::new(),
             meters: Meters::default(),
+            loudness: LoudnessView::default(),
             overviews: Overviews::none(),
             message: None,
             recovery: None,
@@ -415,6 +419,7 @@ impl Desk {
             engine.poll(|r| {
                 any |= meters.feed(&r, now);
             });
+            any |= self.loudness.receive(engine.loudness());
             let status = engine.status().clone();
             let mut position = status.position;
             if let Some(target) = self.pending_locate {

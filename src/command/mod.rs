@@ -5,6 +5,8 @@
 pub mod automation;
 pub mod desk;
 pub mod edit;
+mod loudness;
+pub mod loudness_view;
 pub mod manual;
 pub mod meters;
 pub mod pass;

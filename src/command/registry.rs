@@ -646,6 +646,7 @@ static SECTIONS: &[&[CommandSpec]] = &[
     super::edit::COMMANDS,
     super::automation::COMMANDS,
     super::strip_params::COMMANDS,
+    super::loudness::COMMANDS,
 ];
 
 /// Every command, in the order `:help` and the man page list them.

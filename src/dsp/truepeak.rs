@@ -120,6 +120,7 @@ impl TruePeakDetector {
 
     /// The true peak (linear) of `x` on `channel`, given the samples that
     /// came before it on earlier calls.
+    #[inline(always)]
     pub fn peak(&mut self, channel: usize, x: &[f32]) -> f32 {
         let mut lanes = [0f32; LANES];
         self.run(channel, x, |_, n, peak| {

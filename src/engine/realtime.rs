@@ -20,6 +20,7 @@ use super::feed::{feeds, FeedReaders, FeedSync};
 use super::msg::{FromEngine, MeterId, ToEngine, TransportState, METER_CHANNELS};
 use super::plan::Plan;
 use super::process::process;
+use super::tap::TapWriter;
 use crate::dsp::gain::db_to_gain;
 use crate::dsp::pan;
 use crate::media::pool::MediaPool;
@@ -131,6 +132,8 @@ pub struct Realtime {
     jack_seen: Option<(bool, u64)>,
     /// Where the last cycle's rolling began and how many frames it rolled.
     last_rolled: (u64, usize),
+    /// Where the stems, M&E and printmaster go to be loudness-metered.
+    tap: Option<TapWriter>,
 }
 
 /// Channel order of the outputs `run` fills: each of DX, MX, FX, ME and PM
@@ -176,6 +179,7 @@ impl Realtime {
             outputs: Vec::new(),
             jack_seen: None,
             last_rolled: (0, 0),
+            tap: None,
         };
         let outputs = rt.live.plan.channels * 5 + 2;
         rt.outputs = vec![vec![0.0; rt.live.plan.max_block]; outputs];
@@ -186,6 +190,12 @@ impl Realtime {
 
     pub fn position(&self) -> u64 {
         self.position
+    }
+
+    /// Copy every rolled block of the stems, M&E and printmaster into `tap`
+    /// for the live loudness meters.
+    pub fn set_loudness_tap(&mut self, tap: TapWriter) {
+        self.tap = Some(tap);
     }
 
     pub fn is_rolling(&self) -> bool {
@@ -449,6 +459,9 @@ impl Realtime {
             }
             process(&mut live.plan, self.position, n);
             self.meter(n);
+            if let Some(tap) = &mut self.tap {
+                tap.push(&self.live.plan, n, self.position, self.generation);
+            }
             self.write_outputs(outputs, done, n);
             done += n;
             self.last_rolled.1 = done;

@@ -44,7 +44,11 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme, area: Rect) {
     // A rule above the strips, saying how many are out of view.
     let rule: String = "─".repeat(area.width as usize);
     buf.set_string(area.x, area.y, &rule, theme.style(Role::Dim));
-    let title = if hidden > 0 {
+    // Leave the right of the rule to the printmaster's loudness when it is shown.
+    let short = app.desk.loudness.readings.is_some() && area.width < 120;
+    let title = if hidden > 0 && short {
+        format!(" {total} strips, {hidden} off (j/k) ")
+    } else if hidden > 0 {
         format!(" mixer: {} strips, {hidden} off screen (j/k) ", total)
     } else {
         format!(" mixer: {total} strips ")

@@ -4,6 +4,7 @@
 
 pub mod bars;
 pub mod layout;
+pub mod loudness;
 pub mod mixer;
 pub mod popup;
 pub mod processing;
@@ -27,6 +28,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: &Theme) {
     } else {
         mixer::draw(buf, app, theme, areas.mixer);
     }
+    loudness::draw(buf, app, theme, areas.mixer);
     bars::status(buf, app, theme, areas.status);
     let cursor = bars::command(buf, app, theme, areas.command);
     if let Some(o) = &app.overlay {
