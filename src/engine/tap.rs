@@ -1,6 +1,6 @@
 //! The loudness tap: the realtime thread's copy of each cycle's DX, MX, FX,
 //! M&E and printmaster, on its way to the live loudness meters, which run
-//! on a worker thread ([`crate::loudness::live`]) because BS.1770 with true
+//! on a worker thread ([`super::live_loudness`]) because BS.1770 with true
 //! peak costs too much for the audio callback.
 //!
 //! Two preallocated lock-free rings: one of samples, one of block headers.

@@ -2,27 +2,19 @@
 //! short-term and integrated loudness, loudness range (EBU Tech 3342), true
 //! peak, and the printmaster's loudness over the dialog.
 //!
-//! [`LoudnessMeter`] wraps the `ebur128` crate (K-weighting, gating, loudness
-//! range) and evaluates momentary and short-term loudness on a 5 ms grid
-//! (10 ms at rates that are not a multiple of 200 Hz), as EBU Tech 3341
-//! requires of their maxima. [`PeakMeter`] reads true peak with the same
-//! detector as the delivery limiter ([`crate::dsp::truepeak`]). [`Meter`]
-//! is the two together: what a bounce runs on every output, what
-//! `dubstage loudness` runs on a file, and what the console can run for live
-//! meters.
+//! [`LoudnessMeter`] does the K-weighting, gating and loudness range as the
+//! `ebur128` crate (libebur128) does them, each sample filtered once, and
+//! evaluates momentary and short-term loudness on a 5 ms grid (10 ms at
+//! rates that are not a multiple of 200 Hz), as EBU Tech 3341 requires of
+//! their maxima. [`PeakMeter`] reads true peak with the same detector as the
+//! delivery limiter ([`crate::dsp::truepeak`]). [`Meter`] is the two
+//! together: what a bounce runs on every output, what `dubstage loudness`
+//! runs on a file, and what the console's live loudness meters run.
 //!
 //! These meters keep a history that grows by one number every 100 ms (the
-//! gating blocks), so they are not for the realtime thread. For live meters
-//! in the console: have the realtime thread copy each block of the
-//! printmaster (and of any stem to be metered) into a ring buffer, as the
-//! butler's rings, and on the UI or a worker thread drain it into a
-//! [`Meter`] made with [`Meter::new`]`(channels, sample_rate)`, calling
-//! [`Meter::add`] with one slice per channel. Read
-//! [`LoudnessMeter::momentary`] and [`LoudnessMeter::short_term`] (through
-//! `meter.loudness`) every frame, [`Meter::reading`] (whose integrated value
-//! and range walk the whole history) a few times a second, and call
-//! [`Meter::reset`] when the mixer resets the meter or the transport
-//! locates.
+//! gating blocks), so they are not for the realtime thread: the live meters
+//! get their audio through the loudness tap ([`crate::engine::tap`]) and run
+//! on a worker thread ([`crate::engine::live_loudness`]).
 
 pub mod dialog;
 pub mod file;
