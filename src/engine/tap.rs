@@ -74,7 +74,13 @@ impl std::fmt::Debug for TapReader {
 
 /// A tap for outputs of up to `channels` channels, holding `frames` frames.
 pub fn tap(channels: usize, frames: usize) -> (TapWriter, TapReader) {
-    let (samples_w, samples_r) = HeapRb::<f32>::new(frames * channels.max(1) * TAP_OUTPUTS).split();
+    let (mut samples_w, mut samples_r) =
+        HeapRb::<f32>::new(frames * channels.max(1) * TAP_OUTPUTS).split();
+    // Touch every page here, so the realtime thread's first pass through
+    // the ring does not take page faults.
+    let zeros = vec![0f32; samples_w.vacant_len()];
+    samples_w.push_slice(&zeros);
+    samples_r.skip(zeros.len());
     let (blocks_w, blocks_r) = HeapRb::<TapBlock>::new(TAP_BLOCKS).split();
     let dropped = Arc::new(AtomicU64::new(0));
     (
