@@ -15,7 +15,7 @@ use assert_no_alloc::{assert_no_alloc, reset_violation_count, violation_count, A
 use common::*;
 use dubstage::audio::{build, Wiring};
 use dubstage::engine::automation::{Automation, Owner, Param};
-use dubstage::engine::live_loudness::LiveMeters;
+use dubstage::engine::live_loudness::{LiveMeters, LiveReadings};
 use dubstage::engine::msg::{FromEngine, ToEngine};
 use dubstage::engine::realtime::{LivePlan, Realtime};
 use dubstage::model::limiter::LimiterParam;
@@ -546,4 +546,44 @@ fn live_loudness_matches_the_bounce() {
     let again = rig.live.readings(0);
     assert_eq!(again.since, Some(2 * RATE as u64));
     assert!(again.seconds < 2.0, "{} s", again.seconds);
+}
+
+/// The whole path on the engine's own threads (the silent clock driving
+/// the realtime engine, the loudness worker metering): readings of nothing
+/// before play, readings while playing, and a reset.
+#[test]
+fn the_engine_publishes_live_loudness_while_playing() {
+    use dubstage::audio::{Engine, EngineOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let session = busy_session(dir.path());
+    let pool = Arc::new(pool(&session, dir.path()));
+    let options = EngineOptions {
+        use_jack: false,
+        ..EngineOptions::default()
+    };
+    let mut engine = Engine::start(&session, pool, options).unwrap();
+    let wait_for = |engine: &mut Engine, what: &dyn Fn(&LiveReadings) -> bool| {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            engine.poll(|_| {});
+            if let Some(r) = engine.loudness() {
+                if what(&r) {
+                    return r;
+                }
+            }
+            assert!(Instant::now() < deadline, "no such readings");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    };
+    let before = wait_for(&mut engine, &|_| true);
+    assert_eq!(before.seconds, 0.0);
+    assert_eq!(before.outputs[4].momentary, None);
+    assert!(engine.send(ToEngine::Play));
+    let playing = wait_for(&mut engine, &|r| r.seconds >= 0.6);
+    assert!(playing.outputs[4].momentary.is_some(), "{playing:?}");
+    assert!(playing.outputs[4].true_peak.is_some());
+    assert_eq!(playing.since, Some(0));
+    engine.reset_loudness();
+    let reset = wait_for(&mut engine, &|r| r.seconds < playing.seconds);
+    assert!(reset.since.is_none_or(|s| s > 0), "{reset:?}");
 }

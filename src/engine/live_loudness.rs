@@ -221,7 +221,9 @@ fn run(
     let mut seen_resets = 0;
     let mut last_dropped = 0;
     let mut last_publish = Instant::now();
-    let mut unpublished = false;
+    // Readings of nothing at once, so the console shows the meters before play.
+    let mut first = true;
+    let mut unpublished = true;
     while !quit.load(Ordering::Acquire) {
         let wanted = resets.load(Ordering::Acquire);
         if wanted != seen_resets {
@@ -233,9 +235,10 @@ fn run(
         let dropped = tap.dropped();
         unpublished |= took || dropped != last_dropped;
         last_dropped = dropped;
-        if unpublished && last_publish.elapsed() >= PUBLISH_INTERVAL {
+        if unpublished && (first || last_publish.elapsed() >= PUBLISH_INTERVAL) {
             last_publish = Instant::now();
             unpublished = false;
+            first = false;
             if tx.send(meters.readings(dropped)).is_err() {
                 return;
             }

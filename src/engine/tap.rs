@@ -1,6 +1,6 @@
 //! The loudness tap: the realtime thread's copy of each cycle's DX, MX, FX,
 //! M&E and printmaster, on its way to the live loudness meters, which run
-//! on a worker thread ([`crate::loudness::live`]) because BS.1770 with true
+//! on a worker thread ([`super::live_loudness`]) because BS.1770 with true
 //! peak costs too much for the audio callback.
 //!
 //! Two preallocated lock-free rings: one of samples, one of block headers.
@@ -74,7 +74,13 @@ impl std::fmt::Debug for TapReader {
 
 /// A tap for outputs of up to `channels` channels, holding `frames` frames.
 pub fn tap(channels: usize, frames: usize) -> (TapWriter, TapReader) {
-    let (samples_w, samples_r) = HeapRb::<f32>::new(frames * channels.max(1) * TAP_OUTPUTS).split();
+    let (mut samples_w, mut samples_r) =
+        HeapRb::<f32>::new(frames * channels.max(1) * TAP_OUTPUTS).split();
+    // Touch every page here, so the realtime thread's first pass through
+    // the ring does not take page faults.
+    let zeros = vec![0f32; samples_w.vacant_len()];
+    samples_w.push_slice(&zeros);
+    samples_r.skip(zeros.len());
     let (blocks_w, blocks_r) = HeapRb::<TapBlock>::new(TAP_BLOCKS).split();
     let dropped = Arc::new(AtomicU64::new(0));
     (
