@@ -168,6 +168,19 @@ impl Desk {
         }
     }
 
+    /// Tell the engine what a lane being written plays (`None`: the lane).
+    fn send_touch(&mut self, strip: StripId, target: &LaneTarget, value: Option<f32>) {
+        if let Some((owner, param)) = engine_target(&self.session, strip, target) {
+            if let Some(engine) = &mut self.engine {
+                engine.send(ToEngine::Touch {
+                    owner,
+                    param,
+                    value,
+                });
+            }
+        }
+    }
+
     /// What a control being written is at now (for the keys that step it).
     pub fn written(&self, strip: StripId, target: &LaneTarget) -> Option<f32> {
         self.pass
@@ -226,15 +239,7 @@ impl Desk {
         };
         w.last_touch = now;
         let v = w.value;
-        if let Some((owner, param)) = engine_target(&self.session, strip, &target) {
-            if let Some(engine) = &mut self.engine {
-                engine.send(ToEngine::Touch {
-                    owner,
-                    param,
-                    value: Some(v),
-                });
-            }
-        }
+        self.send_touch(strip, &target, Some(v));
         self.write_tick(at);
         true
     }
@@ -297,15 +302,7 @@ impl Desk {
             {
                 let i = self.begin_writing(strip, target.clone(), AutoMode::Write, at, now);
                 let v = self.pass.writing[i].value;
-                if let Some((owner, param)) = engine_target(&self.session, strip, &target) {
-                    if let Some(engine) = &mut self.engine {
-                        engine.send(ToEngine::Touch {
-                            owner,
-                            param,
-                            value: Some(v),
-                        });
-                    }
-                }
+                self.send_touch(strip, &target, Some(v));
             }
         }
     }
@@ -338,16 +335,11 @@ impl Desk {
         if !let_go.is_empty() {
             self.send_automation();
             for i in let_go {
-                let w = &self.pass.writing[i];
-                if let Some((owner, param)) = engine_target(&self.session, w.strip, &w.target) {
-                    if let Some(engine) = &mut self.engine {
-                        engine.send(ToEngine::Touch {
-                            owner,
-                            param,
-                            value: None,
-                        });
-                    }
-                }
+                let (strip, target) = (
+                    self.pass.writing[i].strip,
+                    self.pass.writing[i].target.clone(),
+                );
+                self.send_touch(strip, &target, None);
             }
         }
         if !rolling {
