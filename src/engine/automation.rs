@@ -8,6 +8,7 @@
 
 use crate::dsp::gain::db_to_gain;
 use crate::dsp::pan::{self, Matrix, Position};
+use crate::dsp::strip::StripProcessor;
 use crate::model::automation::value_at;
 use crate::model::strip::StripParam;
 use crate::model::{AutoMode, Breakpoint, Lane, LaneTarget, Session};
@@ -241,19 +242,14 @@ pub fn bus_gain(lanes: &StripLanes, gain: f32, audible: bool, at: u64) -> f32 {
     }
 }
 
-/// Strip parameters of `lanes` at `at`, through `set` when they differ
-/// from what `get` reports.
-pub fn strip_params(
-    lanes: &StripLanes,
-    at: u64,
-    get: impl Fn(StripParam) -> f32,
-    mut set: impl FnMut(StripParam, f32),
-) {
+/// Set `strip`'s automated parameters to their lanes' values at `at`
+/// (only those that changed: a change recomputes coefficients).
+pub fn strip_params(lanes: &StripLanes, at: u64, strip: &mut StripProcessor) {
     for lane in &lanes.lanes {
         if let Param::Strip(p) = lane.param {
             if let Some(v) = lane.value(at) {
-                if get(p) != v {
-                    set(p, v);
+                if strip.settings().get(p) != v {
+                    strip.set(p, v);
                 }
             }
         }

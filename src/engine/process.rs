@@ -34,20 +34,7 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
     } = plan;
     for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
         if let Some(lanes) = automation.tracks.get(t).filter(|l| !l.is_empty()) {
-            let dest = match track.dest {
-                Dest::Bus(b) => b,
-                Dest::Stem(s) => usize::MAX - s,
-            };
-            automated_track(
-                track,
-                lanes,
-                input,
-                bus_buffers,
-                stem_buffers,
-                dest,
-                position,
-                n,
-            );
+            automated_track(track, lanes, input, bus_buffers, stem_buffers, position, n);
             continue;
         }
         // Inaudible with no glide under way: its live gains are all zero.
@@ -74,10 +61,7 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
                 n,
             );
         }
-        let dest = match track.dest {
-            Dest::Bus(b) => &mut bus_buffers[b],
-            Dest::Stem(s) => &mut stem_buffers[s],
-        };
+        let dest = destination(track.dest, bus_buffers, stem_buffers);
         mix_track(track, input, dest, n);
     }
 
@@ -87,26 +71,17 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
         if !bus.audible && lanes.is_none() {
             continue;
         }
-        if let Some(lanes) = lanes {
-            let source = std::mem::take(&mut bus_buffers[b]);
-            let mut source = source;
-            let dest = match bus.dest {
-                Dest::Bus(d) => &mut bus_buffers[d],
-                Dest::Stem(s) => &mut stem_buffers[s],
-            };
-            automated_bus(bus, lanes, &mut source, dest, position, n);
-            bus_buffers[b] = source;
-            continue;
-        }
-        bus.strip.process(&mut bus_buffers[b], n);
         // Take the bus's buffer out for a moment to add it to its destination.
-        let source = std::mem::take(&mut bus_buffers[b]);
-        let dest = match bus.dest {
-            Dest::Bus(d) => &mut bus_buffers[d],
-            Dest::Stem(s) => &mut stem_buffers[s],
-        };
-        for (out, input) in dest.iter_mut().zip(source.iter()) {
-            mix_into(&mut out[..n], &input[..n], bus.gain);
+        let mut source = std::mem::take(&mut bus_buffers[b]);
+        let dest = destination(bus.dest, bus_buffers, stem_buffers);
+        match lanes {
+            Some(lanes) => automated_bus(bus, lanes, &mut source, dest, position, n),
+            None => {
+                bus.strip.process(&mut source, n);
+                for (out, input) in dest.iter_mut().zip(source.iter()) {
+                    mix_into(&mut out[..n], &input[..n], bus.gain);
+                }
+            }
         }
         bus_buffers[b] = source;
     }
@@ -189,17 +164,26 @@ fn mix_track(track: &mut TrackPlan, input: &[Vec<f32>], dest: &mut [Vec<f32>], n
     }
 }
 
+/// The buffer a track or bus adds into.
+fn destination<'a>(
+    dest: Dest,
+    bus_buffers: &'a mut [Vec<Vec<f32>>],
+    stem_buffers: &'a mut [Vec<Vec<f32>>; 3],
+) -> &'a mut [Vec<f32>] {
+    match dest {
+        Dest::Bus(b) => &mut bus_buffers[b],
+        Dest::Stem(s) => &mut stem_buffers[s],
+    }
+}
+
 /// A track whose lanes move its controls: strip, sends and mix segment by
 /// segment of the automation grid, gains gliding across each segment.
-/// `dest` is a bus index, or `usize::MAX - stem` for a stem.
-#[allow(clippy::too_many_arguments)]
 fn automated_track(
     track: &mut TrackPlan,
     lanes: &StripLanes,
     input: &mut [Vec<f32>],
     bus_buffers: &mut [Vec<Vec<f32>>],
     stem_buffers: &mut [Vec<Vec<f32>>; 3],
-    dest: usize,
     position: u64,
     n: usize,
 ) {
@@ -218,25 +202,23 @@ fn automated_track(
         send_gains: &send_gains[..sends],
     };
     let channels = track.channels;
-    let mut last = None;
+    // Each segment ends where the next begins: its end state is the next one's start.
+    let mut start = automation::track_state(lanes, &controls, position);
     for (a, b) in segments(position, n) {
-        let at = position + a as u64;
-        let settings = *track.strip.settings();
-        automation::strip_params(lanes, at, |p| settings.get(p), |p, v| track.strip.set(p, v));
+        automation::strip_params(lanes, position + a as u64, &mut track.strip);
         track.strip.process_range(&mut input[..channels], a, b);
-        let s0 = automation::track_state(lanes, &controls, at);
-        let s1 = automation::track_state(lanes, &controls, position + b as u64);
+        let end = automation::track_state(lanes, &controls, position + b as u64);
         for (k, send) in track.sends.iter().enumerate() {
             let (m0, m1) = if send.pre_fader {
                 if !track.audible {
                     continue;
                 }
-                (&s0.panner, &s1.panner)
+                (&start.panner, &end.panner)
             } else {
-                (&s0.matrix, &s1.matrix)
+                (&start.matrix, &end.matrix)
             };
             let (g0, g1) = if k < MAX_SENDS {
-                (s0.sends[k], s1.sends[k])
+                (start.sends[k], end.sends[k])
             } else {
                 (send.gain, send.gain)
             };
@@ -251,32 +233,26 @@ fn automated_track(
                 }
             }
         }
-        let out = if dest >= usize::MAX - 2 {
-            &mut stem_buffers[usize::MAX - dest]
-        } else {
-            &mut bus_buffers[dest]
-        };
+        let out = destination(track.dest, bus_buffers, stem_buffers);
         for (c, samples) in input.iter().enumerate().take(channels) {
             for (o, out) in out.iter_mut().enumerate() {
                 automation::mix_glide(
                     &mut out[a..b],
                     &samples[a..b],
-                    s0.matrix[c][o],
-                    s1.matrix[c][o],
+                    start.matrix[c][o],
+                    end.matrix[c][o],
                 );
             }
         }
-        last = Some(s1.matrix);
+        start = end;
     }
     // Should the lanes stop, the fader glides on from where they left it.
-    if let Some(m) = last {
-        track.live = m;
-        track.ramp_left = if m == track.matrix {
-            0
-        } else {
-            super::plan::GAIN_RAMP
-        };
-    }
+    track.live = start.matrix;
+    track.ramp_left = if start.matrix == track.matrix {
+        0
+    } else {
+        super::plan::GAIN_RAMP
+    };
 }
 
 /// A bus whose lanes move its fader, mute or strip.
@@ -288,15 +264,14 @@ fn automated_bus(
     position: u64,
     n: usize,
 ) {
+    let mut g0 = automation::bus_gain(lanes, bus.gain, bus.audible, position);
     for (a, b) in segments(position, n) {
-        let at = position + a as u64;
-        let settings = *bus.strip.settings();
-        automation::strip_params(lanes, at, |p| settings.get(p), |p, v| bus.strip.set(p, v));
+        automation::strip_params(lanes, position + a as u64, &mut bus.strip);
         bus.strip.process_range(source, a, b);
-        let g0 = automation::bus_gain(lanes, bus.gain, bus.audible, at);
         let g1 = automation::bus_gain(lanes, bus.gain, bus.audible, position + b as u64);
         for (out, input) in dest.iter_mut().zip(source.iter()) {
             automation::mix_glide(&mut out[a..b], &input[a..b], g0, g1);
         }
+        g0 = g1;
     }
 }
