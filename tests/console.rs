@@ -3,11 +3,13 @@
 //! colour palettes, and one run of the real program in a real terminal
 //! (tmux): open the demo, move, change a fader, :w, quit.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use common::tmux::{console_command, Tmux};
 use dubstage::app::App;
 use dubstage::audio::MeterReading;
 use dubstage::command::desk::{Desk, OpenOptions};
@@ -287,56 +289,6 @@ fn tiny_and_huge_screens_do_not_break() {
 
 // ---- the real program in a real terminal ----
 
-/// A tmux server of our own, killed when the test ends.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-L", &self.socket, "-f", "/dev/null"])
-            .args(args)
-            .output()
-            .expect("tmux is needed for this test (apt-get install tmux)");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "console"])
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            self.run(&["send-keys", "-t", "console", k]);
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn wait_for(&self, what: &str, done: &dyn Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if done(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited for {what}; the screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["-L", &self.socket, "kill-server"])
-            .output();
-    }
-}
-
 fn copy_demo(to: &Path) -> PathBuf {
     let session = to.join("demo.ron");
     std::fs::copy(demo_dir().join("demo.ron"), &session).unwrap();
@@ -350,29 +302,13 @@ fn the_program_opens_edits_saves_and_quits_in_a_real_terminal() {
     let session = copy_demo(dir.path());
     let exit = dir.path().join("exit");
     let stats = dir.path().join("stats");
+    let env = format!("DUBSTAGE_STATS={} TERM=xterm-256color", stats.display());
     let command = format!(
-        "env XDG_CONFIG_HOME={cfg} DUBSTAGE_CACHE_DIR={cache} DUBSTAGE_STATS={stats} TERM=xterm-256color {bin} {session} --no-jack; echo $? > {exit}",
-        cfg = dir.path().join("config").display(),
-        cache = dir.path().join("cache").display(),
-        stats = stats.display(),
-        bin = env!("CARGO_BIN_EXE_dubstage"),
-        session = session.display(),
-        exit = exit.display(),
+        "{}; echo $? > {}",
+        console_command(dir.path(), &session, &env),
+        exit.display()
     );
-    let tmux = Tmux {
-        socket: format!("dubstage-test-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "console",
-        "-x",
-        "100",
-        "-y",
-        "30",
-        &command,
-    ]);
+    let tmux = Tmux::start("test", 100, 30, &command);
     tmux.wait_for("the first frame", &|s| {
         s.contains("NORMAL") && s.contains("Anna")
     });
@@ -416,27 +352,7 @@ fn the_program_opens_edits_saves_and_quits_in_a_real_terminal() {
 fn a_hangup_saves_the_unsaved_work_to_the_recovery_file() {
     let dir = tempfile::tempdir().unwrap();
     let session = copy_demo(dir.path());
-    let command = format!(
-        "env XDG_CONFIG_HOME={cfg} DUBSTAGE_CACHE_DIR={cache} {bin} {session} --no-jack",
-        cfg = dir.path().join("config").display(),
-        cache = dir.path().join("cache").display(),
-        bin = env!("CARGO_BIN_EXE_dubstage"),
-        session = session.display(),
-    );
-    let tmux = Tmux {
-        socket: format!("dubstage-hup-{}", std::process::id()),
-    };
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "console",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
+    let tmux = Tmux::start("hup", 80, 24, &console_command(dir.path(), &session, ""));
     tmux.wait_for("the first frame", &|s| s.contains("NORMAL"));
     tmux.keys(&["i"]);
     tmux.wait_for("the marker", &|s| s.contains("Marker 4"));

@@ -7,6 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::tmux::{console_command, Tmux};
 use common::{bounce_f32, clip, db, output, session, source, track, write_wav24};
 use dubstage::app::App;
 use dubstage::command::desk::Desk;
@@ -386,69 +387,19 @@ fn the_journal_replays_every_edit_and_its_undo_after_a_crash() {
 
 #[test]
 fn kill_9_loses_no_edit_that_was_on_screen() {
-    if std::process::Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        panic!("tmux is needed for this test (the CI script installs it)");
-    }
     let dir = tempfile::tempdir().unwrap();
     let path = sine_session(dir.path());
-    let socket = format!("dubstage-kill-{}", std::process::id());
-    let tmux = |args: &[&str]| {
-        std::process::Command::new("tmux")
-            .arg("-L")
-            .arg(&socket)
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    let command = format!(
-        "env XDG_CONFIG_HOME={cfg} DUBSTAGE_CACHE_DIR={cache} {bin} {session} --no-jack",
-        cfg = dir.path().join("config").display(),
-        cache = dir.path().join("cache").display(),
-        bin = env!("CARGO_BIN_EXE_dubstage"),
-        session = path.display(),
-    );
-    tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        "k",
-        "-x",
-        "80",
-        "-y",
-        "24",
-        &command,
-    ]);
-    let screen =
-        || String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", "k"]).stdout).to_string();
-    let wait = |what: &str, f: &dyn Fn(&str) -> bool| {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let s = screen();
-            if f(&s) {
-                return;
-            }
-            assert!(Instant::now() < deadline, "waiting for {what}:\n{s}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    };
-    wait("the first frame", &|s| s.contains("NORMAL"));
-    for k in [":goto 2s", "Enter", "B", ":goto 3s", "Enter", "B", "c+"] {
-        tmux(&["send-keys", "-t", "k", k]);
-    }
-    wait("the last edit", &|s| s.contains("clip gain +1.0 dB"));
-    let pid = String::from_utf8_lossy(&tmux(&["display", "-p", "-t", "k", "#{pane_pid}"]).stdout)
-        .trim()
-        .to_string();
-    // The pane runs `env`, which became dubstage: kill it hard.
+    let tmux = Tmux::start("kill", 80, 24, &console_command(dir.path(), &path, ""));
+    tmux.wait_for("the first frame", &|s| s.contains("NORMAL"));
+    tmux.keys(&[":goto 2s", "Enter", "B", ":goto 3s", "Enter", "B", "c+"]);
+    tmux.wait_for("the last edit", &|s| s.contains("clip gain +1.0 dB"));
+    // The window runs `env`, which became dubstage: kill it hard.
+    let pid = tmux.pid();
     std::process::Command::new("kill")
         .args(["-9", &pid])
         .status()
         .unwrap();
-    tmux(&["kill-server"]);
+    drop(tmux);
     let mut app = open(&path);
     keys(&mut app, ":recover<cr>");
     let c = &app.desk.session.tracks[0].clips;

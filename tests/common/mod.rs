@@ -253,3 +253,4 @@ pub fn busy_session(dir: &std::path::Path) -> dubstage::model::Session {
 }
 
 pub mod synth;
+pub mod tmux;
