@@ -18,28 +18,16 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod support;
+
+use support::cpu_seconds;
+
 use dubstage::loudness::file::measure_file;
 use dubstage::loudness::Meter;
 use dubstage::media::writer::{OutputFormat, WavWriter};
 
 const RATE: u32 = 48_000;
 const BLOCK: usize = 4096;
-
-/// CPU seconds this process has used (user and system), from /proc.
-fn cpu_seconds() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // The fields after the command name, which is in parentheses.
-    let rest = stat.rsplit(')').next().unwrap_or("");
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|f| f.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    // utime and stime are fields 14 and 15, i.e. 11 and 12 after the name and state.
-    (ticks(11) + ticks(12)) / 100.0
-}
 
 /// Wall-clock and CPU-time speeds of measuring `seconds` of audio.
 struct Speed {
@@ -49,11 +37,11 @@ struct Speed {
 
 impl Speed {
     fn time(seconds: f64, work: impl FnOnce()) -> Speed {
-        let (started, cpu) = (Instant::now(), cpu_seconds());
+        let (started, cpu) = (Instant::now(), cpu_seconds("self"));
         work();
         Speed {
             wall: seconds / started.elapsed().as_secs_f64(),
-            cpu: seconds / (cpu_seconds() - cpu).max(0.01),
+            cpu: seconds / (cpu_seconds("self") - cpu).max(0.01),
         }
     }
 }

@@ -18,27 +18,17 @@ use dubstage::loudness::{LoudnessMeter, Meter, PeakMeter};
 use dubstage::media::cache::MediaCache;
 use dubstage::media::pool::MediaPool;
 use dubstage::media::writer::{OutputFormat, WavWriter};
-use dubstage::model::timecode::FrameRate;
-use dubstage::model::{Output, Session, Source, StemKind, Track, TrackFormat};
-use support::{faded_clip, RATE};
+use support::{bounce_session, cpu_seconds, BOUNCE_TRACKS, RATE};
 
 const BLOCK: usize = 4096;
 
-/// CPU seconds this thread has used, from /proc.
-fn thread_cpu() -> f64 {
-    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
-    let rest = stat.rsplit(')').next().unwrap_or("");
-    let f: Vec<f64> = rest
-        .split_whitespace()
-        .map(|x| x.parse().unwrap_or(0.0))
-        .collect();
-    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
-}
-
 fn timed(label: &str, seconds: f64, work: impl FnOnce()) {
-    let (cpu, wall) = (thread_cpu(), std::time::Instant::now());
+    let (cpu, wall) = (cpu_seconds("thread-self"), std::time::Instant::now());
     work();
-    let (cpu, wall) = (thread_cpu() - cpu, wall.elapsed().as_secs_f64());
+    let (cpu, wall) = (
+        cpu_seconds("thread-self") - cpu,
+        wall.elapsed().as_secs_f64(),
+    );
     println!(
         "{label:<44} {cpu:6.2} CPU s ({:5.0}x real time per CPU s), {wall:6.2} s wall",
         seconds / cpu.max(0.01)
@@ -52,40 +42,14 @@ fn main() {
         .unwrap_or(300);
     let frames = secs * RATE as u64;
     let media = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-media");
-    let mut s = Session::new("stages", RATE, FrameRate::Fps24);
-    for t in 0..32 {
-        let path = media.join(format!("track{t:02}-{frames}.wav"));
-        assert!(path.exists(), "run cargo bench --bench bounce first");
-        let id = format!("src{t}");
-        s.sources.push(Source {
-            id: id.clone(),
-            path,
-        });
-        let clip_len = 20 * RATE as u64;
-        let mut clips = Vec::new();
-        let (mut position, mut k) = (0, 0);
-        while position < frames {
-            let length = clip_len.min(frames - position);
-            clips.push(faded_clip(
-                &id,
-                position,
-                position,
-                length,
-                -1.0 - (k % 5) as f32,
-            ));
-            position += length;
-            k += 1;
-        }
-        s.tracks.push(Track {
-            name: format!("T{t}"),
-            format: TrackFormat::Mono,
-            output: Output::Stem(StemKind::ALL[t % 3]),
-            fader_db: -3.0,
-            pan: (t as f32 / 32.0) * 2.0 - 1.0,
-            clips,
-            ..Default::default()
-        });
-    }
+    let paths: Vec<_> = (0..BOUNCE_TRACKS)
+        .map(|t| media.join(format!("track{t:02}-{frames}.wav")))
+        .collect();
+    assert!(
+        paths.iter().all(|p| p.exists()),
+        "run cargo bench --bench bounce first"
+    );
+    let s = bounce_session(&paths, frames);
     let cache = MediaCache::new(media.join("cache"));
     let pool = MediaPool::open(&s, Path::new("."), &cache, |_| {});
     let plan = Plan::compile(&s, &pool, BLOCK);

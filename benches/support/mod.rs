@@ -3,10 +3,13 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use dubstage::media::writer::{OutputFormat, WavWriter};
-use dubstage::model::{Clip, Fade, FadeShape, Session};
+use dubstage::model::timecode::FrameRate;
+use dubstage::model::{
+    Clip, Fade, FadeShape, Output, Session, Source, StemKind, Track, TrackFormat,
+};
 
 pub const RATE: u32 = 48_000;
 
@@ -95,4 +98,74 @@ pub fn memory_mib(field: &str) -> f64 {
         .and_then(|v| v.parse::<f64>().ok())
         .unwrap_or(0.0)
         / 1024.0
+}
+
+/// Tracks of the bounce benchmark's session.
+pub const BOUNCE_TRACKS: usize = 32;
+
+/// The bounce benchmark's media in `dir`: one mono 24-bit file of quiet
+/// noise per track, `frames` long (written once).
+pub fn bounce_media(dir: &Path, frames: u64) -> Vec<PathBuf> {
+    (0..BOUNCE_TRACKS)
+        .map(|t| {
+            let path = dir.join(format!("track{t:02}-{frames}.wav"));
+            noise_wav(&path, frames, t as u32);
+            path
+        })
+        .collect()
+}
+
+/// The bounce benchmark's session: on each track, clips of 20 s with
+/// gain and fades, to the three stems in turn, panned across.
+pub fn bounce_session(media: &[PathBuf], frames: u64) -> Session {
+    let mut s = Session::new("bounce bench", RATE, FrameRate::Fps24);
+    let clip_len = 20 * RATE as u64;
+    for (t, path) in media.iter().enumerate() {
+        let id = format!("src{t}");
+        s.sources.push(Source {
+            id: id.clone(),
+            path: path.clone(),
+        });
+        let mut clips = Vec::new();
+        let (mut position, mut k) = (0, 0);
+        while position < frames {
+            let length = clip_len.min(frames - position);
+            clips.push(faded_clip(
+                &id,
+                position,
+                position,
+                length,
+                -1.0 - (k % 5) as f32,
+            ));
+            position += length;
+            k += 1;
+        }
+        s.tracks.push(Track {
+            name: format!("T{t}"),
+            format: TrackFormat::Mono,
+            output: Output::Stem(StemKind::ALL[t % 3]),
+            fader_db: -3.0,
+            pan: (t as f32 / media.len() as f32) * 2.0 - 1.0,
+            clips,
+            ..Default::default()
+        });
+    }
+    s
+}
+
+/// CPU seconds used (user and system) by this process (`"self"`, every
+/// thread) or this thread (`"thread-self"`), from /proc.
+pub fn cpu_seconds(of: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{of}/stat")).unwrap_or_default();
+    // The fields after the command name, which is in parentheses; utime
+    // and stime are fields 14 and 15, i.e. 11 and 12 after the name and state.
+    let rest = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
 }
