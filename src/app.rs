@@ -270,7 +270,7 @@ impl App {
             Ok((session, undo, redo)) => {
                 let solo = vec![false; session.tracks.len()];
                 // The journal goes on from here, entries and all.
-                self.desk.continue_journal(&pending);
+                self.desk.continue_journal();
                 self.desk.restore(session, solo.clone());
                 let snap = |s: Session| Snapshot {
                     session: s,

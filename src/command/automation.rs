@@ -249,7 +249,7 @@ fn raise(d: &mut Desk, a: &Args, sign: f32) -> Result<(), String> {
 fn jump(d: &mut Desk, a: &Args, forward: bool) -> Result<(), String> {
     let strip = d.strip_id();
     let points: Vec<u64> = lanes(&d.session, strip)
-        .and_then(|ls| ls.iter().find(|l| l.target == d.lane))
+        .and_then(|ls| crate::model::automation::lane(ls, &d.lane))
         .map(|l| l.points.iter().map(|p| p.at).collect())
         .unwrap_or_default();
     let p = step_through(points, d.playhead(), a.count(), forward);

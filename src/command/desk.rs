@@ -813,8 +813,8 @@ impl Desk {
     }
 
     /// Go on with a journal that was replayed.
-    pub fn continue_journal(&mut self, pending: &Pending) {
-        match Journal::resume(&self.path, pending.entries.len()) {
+    pub fn continue_journal(&mut self) {
+        match Journal::resume(&self.path) {
             Ok(j) => self.journal_file = Some(j),
             Err(e) => self.complain(format!("cannot keep the undo journal: {e}")),
         }

@@ -15,6 +15,7 @@ use crate::edit::automation::{edge_ramp, replace, thin, tolerance};
 use crate::edit::journal::Part;
 use crate::engine::automation::{param_of, Automation, Owner, Param};
 use crate::engine::msg::ToEngine;
+use crate::model::automation::lane;
 use crate::model::{AutoMode, Breakpoint, Lane, LaneTarget, Session};
 
 /// How long after the last key a touched control counts as let go.
@@ -203,9 +204,7 @@ impl Desk {
         if !self.rolling() {
             return false;
         }
-        let Some(lane) =
-            lanes(&self.session, strip).and_then(|l| l.iter().find(|l| l.target == target))
-        else {
+        let Some(lane) = lanes(&self.session, strip).and_then(|l| lane(l, &target)) else {
             return false;
         };
         let mode = lane.mode;
@@ -257,7 +256,7 @@ impl Desk {
         }
         let base = control_value(&self.session, strip, &target);
         let original = lanes(&self.session, strip)
-            .and_then(|l| l.iter().find(|l| l.target == target))
+            .and_then(|l| lane(l, &target))
             .cloned()
             .unwrap_or_else(|| Lane::new(target.clone()));
         self.pass.writing.push(Writing {

@@ -57,16 +57,42 @@ pub fn diff(before: &Session, after: &Session) -> Vec<Part> {
             parts.push(Part::Bus(i, b.clone()));
         }
     }
-    let rest = |s: &Session| Session {
-        tracks: Vec::new(),
-        buses: Vec::new(),
-        ..s.clone()
-    };
-    let (ra, rb) = (rest(before), rest(after));
+    let (ra, rb) = (without_tracks(before), without_tracks(after));
     if ra != rb {
         parts.push(Part::Rest(Box::new(rb)));
     }
     parts
+}
+
+/// Everything of `s` but its tracks and buses, without copying those.
+fn without_tracks(s: &Session) -> Session {
+    // Named field by field, so that a new field cannot be left out.
+    let Session {
+        format_version,
+        name,
+        sample_rate,
+        timecode,
+        sources,
+        tracks: _,
+        buses: _,
+        stems,
+        printmaster,
+        markers,
+        audio,
+    } = s;
+    Session {
+        format_version: *format_version,
+        name: name.clone(),
+        sample_rate: *sample_rate,
+        timecode: timecode.clone(),
+        sources: sources.clone(),
+        tracks: Vec::new(),
+        buses: Vec::new(),
+        stems: stems.clone(),
+        printmaster: printmaster.clone(),
+        markers: markers.clone(),
+        audio: audio.clone(),
+    }
 }
 
 /// Put `parts` into `session`.
@@ -121,8 +147,6 @@ pub struct Journal {
     file: File,
     /// Written since the last fsync.
     dirty: bool,
-    /// Entries written.
-    pub entries: usize,
 }
 
 impl Journal {
@@ -141,12 +165,11 @@ impl Journal {
             path,
             file,
             dirty: true,
-            entries: 0,
         })
     }
 
     /// Go on appending to the journal of `session_path` (after replaying it).
-    pub fn resume(session_path: &Path, entries: usize) -> Result<Journal, String> {
+    pub fn resume(session_path: &Path) -> Result<Journal, String> {
         let path = journal_path(session_path);
         let file = OpenOptions::new()
             .append(true)
@@ -156,12 +179,7 @@ impl Journal {
             path,
             file,
             dirty: false,
-            entries,
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Add an entry. It is in the kernel when this returns (a killed
@@ -173,7 +191,6 @@ impl Journal {
             .write_all(line.as_bytes())
             .map_err(|e| format!("{}: {e}", self.path.display()))?;
         self.dirty = true;
-        self.entries += 1;
         Ok(())
     }
 

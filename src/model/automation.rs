@@ -200,7 +200,7 @@ pub fn value_at(points: &[Breakpoint], at: u64, stepped: bool) -> Option<f32> {
     }
 }
 
-/// The lanes of a track or bus.
+/// The lane of `target` among `lanes`.
 pub fn lane<'a>(lanes: &'a [Lane], target: &LaneTarget) -> Option<&'a Lane> {
     lanes.iter().find(|l| &l.target == target)
 }
