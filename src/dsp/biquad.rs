@@ -146,27 +146,64 @@ impl State {
             z2 = k.b2 * x - k.a2 * y;
             *s = y as f32;
         }
-        // Flush denormals: a decayed tail must not slow the CPU to a crawl.
-        self.z1 = if z1.abs() < 1e-30 { 0.0 } else { z1 };
-        self.z2 = if z2.abs() < 1e-30 { 0.0 } else { z2 };
+        self.set_memory(z1, z2);
     }
 
     pub fn reset(&mut self) {
         *self = State::default();
+    }
+
+    /// The section's two memories.
+    pub fn memory(&self) -> (f64, f64) {
+        (self.z1, self.z2)
+    }
+
+    /// Set the memories, flushing denormals: a decayed tail must not slow
+    /// the CPU to a crawl.
+    pub fn set_memory(&mut self, z1: f64, z2: f64) {
+        self.z1 = if z1.abs() < 1e-30 { 0.0 } else { z1 };
+        self.z2 = if z2.abs() < 1e-30 { 0.0 } else { z2 };
+    }
+}
+
+/// Run `samples` through the `sections` in series: as a wavefront
+/// ([`super::wavefront`]) where the machine has AVX-512, else sample by
+/// sample.
+pub fn run_cascade(sections: &[Coefficients], states: &mut [State], samples: &mut [f32]) {
+    if sections.len() >= 2 && sections.len() <= super::wavefront::LANES && wavefront_here() {
+        // SAFETY: the CPU has the features the wavefront needs.
+        unsafe { super::wavefront::run(sections, states, samples) }
+    } else {
+        run_cascade_scalar(sections, states, samples);
+    }
+}
+
+/// Whether this machine runs cascades as a wavefront (asked once).
+fn wavefront_here() -> bool {
+    use std::sync::atomic::{AtomicU8, Ordering};
+    static HERE: AtomicU8 = AtomicU8::new(0);
+    match HERE.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            let here = super::wavefront::available();
+            HERE.store(if here { 1 } else { 2 }, Ordering::Relaxed);
+            here
+        }
     }
 }
 
 /// Run `samples` through the `sections` in series, sample by sample: each
 /// section's recursion waits on its own last output only, so the processor
 /// overlaps the sections instead of waiting on one at a time.
-pub fn run_cascade(sections: &[Coefficients], states: &mut [State], samples: &mut [f32]) {
+pub fn run_cascade_scalar(sections: &[Coefficients], states: &mut [State], samples: &mut [f32]) {
     match sections.len() {
         0 => {}
         1 => states[0].run(&sections[0], samples),
         n => {
             let mut z = [(0f64, 0f64); 8];
             for (slot, st) in z.iter_mut().zip(states.iter()).take(n) {
-                *slot = (st.z1, st.z2);
+                *slot = st.memory();
             }
             for s in samples.iter_mut() {
                 let mut x = *s as f64;
@@ -179,8 +216,7 @@ pub fn run_cascade(sections: &[Coefficients], states: &mut [State], samples: &mu
                 *s = x as f32;
             }
             for (st, (z1, z2)) in states.iter_mut().zip(z.iter()).take(n) {
-                st.z1 = if z1.abs() < 1e-30 { 0.0 } else { *z1 };
-                st.z2 = if z2.abs() < 1e-30 { 0.0 } else { *z2 };
+                st.set_memory(*z1, *z2);
             }
         }
     }
@@ -239,6 +275,49 @@ mod tests {
             run_cascade(&sections, &mut states2, chunk);
         }
         assert!(chunked == whole, "block size changed the output");
+    }
+
+    #[test]
+    fn the_wavefront_matches_the_scalar_cascade_for_every_length() {
+        let rate = 48_000.0;
+        let all = [
+            Coefficients::high_pass(40.0, rate, BUTTERWORTH4_Q[0]),
+            Coefficients::high_pass(40.0, rate, BUTTERWORTH4_Q[1]),
+            Coefficients::low_pass(15_000.0, rate, BUTTERWORTH4_Q[0]),
+            Coefficients::low_pass(15_000.0, rate, BUTTERWORTH4_Q[1]),
+            Coefficients::low_shelf(120.0, rate, 0.7, -4.0),
+            Coefficients::bell(900.0, rate, 2.0, 5.0),
+            Coefficients::bell(3000.0, rate, 0.5, -6.0),
+            Coefficients::high_shelf(9000.0, rate, 0.7, 3.0),
+        ];
+        let input: Vec<f32> = (0..3000)
+            .map(|i| ((i * 7919) % 201) as f32 / 100.0 - 1.0)
+            .collect();
+        for used in 1..=all.len() {
+            let sections = &all[..used];
+            let mut scalar = input.clone();
+            run_cascade_scalar(sections, &mut [State::default(); 8][..used], &mut scalar);
+            // Blocks shorter than the cascade, a single sample, and long ones.
+            for cut in [1, 3, 7, 64, 1000] {
+                let mut states = [State::default(); 8];
+                let mut out = input.clone();
+                for chunk in out.chunks_mut(cut) {
+                    run_cascade(sections, &mut states[..used], chunk);
+                }
+                let worst = scalar
+                    .iter()
+                    .zip(&out)
+                    .map(|(a, b)| (a - b).abs())
+                    .fold(0f32, f32::max);
+                assert!(worst < 1e-5, "{used} sections in blocks of {cut}: {worst}");
+                let mut whole = input.clone();
+                run_cascade(sections, &mut [State::default(); 8][..used], &mut whole);
+                assert!(
+                    out == whole,
+                    "{used} sections: blocks of {cut} changed the output"
+                );
+            }
+        }
     }
 
     #[test]

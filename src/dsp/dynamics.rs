@@ -1,17 +1,32 @@
 //! Dynamics: a compressor and a downward expander (gate), both computing
-//! their gain in dB from the sample level and smoothing it with separate
+//! their gain in dB from the signal's level and smoothing it with separate
 //! attack and release times (the "smooth decoupled" design of Giannoulis,
-//! Massberg and Reiss, 2012). Stereo strips link their channels: one gain,
-//! from the louder channel, applied to both.
+//! Massberg and Reiss, 2012). Stereo and 5.1 strips link their channels:
+//! one gain, from the loudest channel, applied to all.
+//!
+//! The gain is computed on a control grid of [`CONTROL_STEP`] samples (1/3
+//! ms at 48 kHz), not every sample: each step's peak level goes through the
+//! gain computer and the smoothing (with coefficients for a step), and the
+//! linear gain glides sample by sample to the new value across the next
+//! step. The level detection still sees every sample; only the logarithm,
+//! the curve and the exponential run once a step, which makes the section
+//! about twenty times cheaper, and the attack reacts 16 samples later than
+//! a per-sample design: far inside any attack time a mixer sets. The grid
+//! runs on across calls, so the output does not depend on the block size.
 
 use super::fastmath;
+use crate::model::strip::{Compressor, Gate};
 
-/// A one-pole smoothing coefficient for a time constant of `ms` at `rate`.
-pub fn time_coefficient(ms: f32, rate: f32) -> f32 {
+/// Samples per step of the control path.
+pub const CONTROL_STEP: usize = 16;
+
+/// A one-pole smoothing coefficient for a time constant of `ms`, updated
+/// every `period` samples at `rate`.
+pub fn time_coefficient(ms: f32, rate: f32, period: usize) -> f32 {
     if ms <= 0.0 {
         0.0
     } else {
-        (-1.0 / (ms * 0.001 * rate)).exp()
+        (-(period as f32) / (ms * 0.001 * rate)).exp()
     }
 }
 
@@ -46,7 +61,7 @@ pub fn expander_curve(x: f32, threshold: f32, ratio: f32, range: f32) -> f32 {
     }
 }
 
-/// Compressor settings turned into what the sample loop needs.
+/// Compressor settings turned into what the control path needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CompressorSetup {
     pub threshold: f32,
@@ -57,7 +72,7 @@ pub struct CompressorSetup {
     pub makeup: f32,
 }
 
-/// Expander settings turned into what the sample loop needs.
+/// Expander settings turned into what the control path needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GateSetup {
     pub threshold: f32,
@@ -65,7 +80,34 @@ pub struct GateSetup {
     pub range: f32,
     pub attack: f32,
     pub release: f32,
+    /// Control steps the gate stays open after the level falls.
     pub hold: u32,
+}
+
+impl CompressorSetup {
+    pub fn new(c: &Compressor, rate: f32) -> CompressorSetup {
+        CompressorSetup {
+            threshold: c.threshold_db,
+            ratio: c.ratio.max(1.0),
+            knee: c.knee_db.max(0.0),
+            attack: time_coefficient(c.attack_ms, rate, CONTROL_STEP),
+            release: time_coefficient(c.release_ms, rate, CONTROL_STEP),
+            makeup: c.makeup_db,
+        }
+    }
+}
+
+impl GateSetup {
+    pub fn new(g: &Gate, rate: f32) -> GateSetup {
+        GateSetup {
+            threshold: g.threshold_db,
+            ratio: g.ratio.max(1.0),
+            range: g.range_db.max(0.0),
+            attack: time_coefficient(g.attack_ms, rate, CONTROL_STEP),
+            release: time_coefficient(g.release_ms, rate, CONTROL_STEP),
+            hold: (g.hold_ms * 0.001 * rate / CONTROL_STEP as f32).ceil() as u32,
+        }
+    }
 }
 
 /// The running state of a compressor: the smoothed gain change in dB.
@@ -75,7 +117,7 @@ pub struct CompressorState {
 }
 
 impl CompressorState {
-    /// The gain (linear) for a sample whose linked level is `level`.
+    /// The gain (linear) after a control step whose linked peak was `level`.
     #[inline]
     pub fn next(&mut self, s: &CompressorSetup, level: f32) -> f32 {
         let x = level_db(level);
@@ -112,7 +154,7 @@ pub struct GateState {
 }
 
 impl GateState {
-    /// The gain (linear) for a sample whose linked level is `level`.
+    /// The gain (linear) after a control step whose linked peak was `level`.
     #[inline]
     pub fn next(&mut self, s: &GateSetup, level: f32) -> f32 {
         let x = level_db(level);
@@ -144,6 +186,128 @@ impl GateState {
     }
 }
 
+/// How far through its glide each sample of a control step is.
+const RAMP: [f32; CONTROL_STEP] = {
+    let mut r = [0.0; CONTROL_STEP];
+    let mut k = 0;
+    while k < CONTROL_STEP {
+        r[k] = (k + 1) as f32 / CONTROL_STEP as f32;
+        k += 1;
+    }
+    r
+};
+
+/// A strip's dynamics section: expander/gate, then compressor, on the
+/// control grid, linked across channels.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dynamics {
+    gate: Option<GateSetup>,
+    compressor: Option<CompressorSetup>,
+    gate_state: GateState,
+    compressor_state: CompressorState,
+    /// Samples into the current control step.
+    phase: usize,
+    /// The linked peak of the current step so far.
+    peak: f32,
+    /// The gain the current step glides from, and to.
+    from: f32,
+    to: f32,
+}
+
+impl Default for Dynamics {
+    fn default() -> Dynamics {
+        Dynamics {
+            gate: None,
+            compressor: None,
+            gate_state: GateState::default(),
+            compressor_state: CompressorState::default(),
+            phase: 0,
+            peak: 0.0,
+            from: 1.0,
+            to: 1.0,
+        }
+    }
+}
+
+impl Dynamics {
+    /// New settings; the running gains carry on, so automation is smooth.
+    /// With both sections off the section rests and starts afresh later.
+    pub fn configure(&mut self, gate: &Gate, compressor: &Compressor, rate: f32) {
+        self.gate = gate.on.then(|| GateSetup::new(gate, rate));
+        self.compressor = compressor
+            .on
+            .then(|| CompressorSetup::new(compressor, rate));
+        if !self.is_on() {
+            *self = Dynamics::default();
+        }
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.gate.is_some() || self.compressor.is_some()
+    }
+
+    /// Apply the section to samples `from..to` of `channels`.
+    pub fn process(&mut self, channels: &mut [Vec<f32>], from: usize, to: usize) {
+        if !self.is_on() {
+            return;
+        }
+        let mut i = from;
+        while i < to {
+            let n = (CONTROL_STEP - self.phase).min(to - i);
+            for c in channels.iter() {
+                // Magnitudes compare as their bit patterns: integer maxima vectorise.
+                let bits = c[i..i + n]
+                    .iter()
+                    .fold(self.peak.to_bits(), |m, x| m.max(x.to_bits() & 0x7FFF_FFFF));
+                self.peak = f32::from_bits(bits);
+            }
+            let (g0, g1) = (self.from, self.to);
+            if g0 != g1 {
+                let ramp = &RAMP[self.phase..self.phase + n];
+                for c in channels.iter_mut() {
+                    for (s, r) in c[i..i + n].iter_mut().zip(ramp) {
+                        *s *= g0 + (g1 - g0) * r;
+                    }
+                }
+            } else if g0 != 1.0 {
+                for c in channels.iter_mut() {
+                    for s in &mut c[i..i + n] {
+                        *s *= g0;
+                    }
+                }
+            }
+            self.phase += n;
+            i += n;
+            if self.phase == CONTROL_STEP {
+                self.phase = 0;
+                self.step();
+            }
+        }
+    }
+
+    /// The end of a control step: its peak through the gain computers.
+    fn step(&mut self) {
+        let mut gain = 1.0;
+        if let Some(setup) = &self.gate {
+            gain *= self.gate_state.next(setup, self.peak);
+        }
+        if let Some(setup) = &self.compressor {
+            gain *= self.compressor_state.next(setup, self.peak * gain);
+        }
+        self.from = self.to;
+        self.to = gain;
+        self.peak = 0.0;
+    }
+
+    /// Gain reduction in dB now: (gate, compressor), for meters.
+    pub fn reduction_db(&self) -> (f32, f32) {
+        (
+            self.gate_state.reduction_db(),
+            self.compressor_state.reduction_db(),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,5 +334,93 @@ mod tests {
             -80.0,
             "the range limits the reduction"
         );
+    }
+
+    fn compressor(attack_ms: f32, release_ms: f32) -> (Gate, Compressor) {
+        let gate = Gate {
+            on: false,
+            ..Gate::default()
+        };
+        let compressor = Compressor {
+            on: true,
+            threshold_db: -20.0,
+            ratio: 100.0,
+            knee_db: 0.0,
+            attack_ms,
+            release_ms,
+            makeup_db: 0.0,
+        };
+        (gate, compressor)
+    }
+
+    #[test]
+    fn attack_and_release_take_their_time_on_the_control_grid() {
+        let (gate, comp) = compressor(10.0, 100.0);
+        let mut d = Dynamics::default();
+        d.configure(&gate, &comp, 48_000.0);
+        // A level 14 dB over the threshold (ratio 100: about 13.9 dB of reduction) for 0.5 s.
+        let level = 10f32.powf(-6.0 / 20.0);
+        let target = (-6.0 - -20.0) * (1.0 / 100.0 - 1.0);
+        let mut signal = vec![vec![level; 24_000]];
+        d.process(&mut signal, 0, 24_000);
+        let reduction = |x: f32| 20.0 * (x / level).log10();
+        // One time constant (63%) after 10 ms, within the grid's lag (under 1 ms).
+        let reached = signal[0]
+            .iter()
+            .position(|x| reduction(*x) < target * 0.632)
+            .unwrap();
+        let ms = reached as f32 / 48.0;
+        assert!(
+            (10.0..11.0).contains(&ms),
+            "63% of the attack after {ms} ms"
+        );
+        assert!((reduction(signal[0][23_999]) - target).abs() < 0.01);
+        // Released: after 100 ms, 37% of the reduction is left.
+        let mut quiet = vec![vec![0.001f32; 96_000]];
+        d.process(&mut quiet, 0, 96_000);
+        let left = quiet[0]
+            .iter()
+            .position(|x| 20.0 * (x / 0.001).log10() > target * 0.368)
+            .unwrap() as f32
+            / 48.0;
+        assert!(
+            (100.0..101.5).contains(&left),
+            "release to 37% after {left} ms"
+        );
+        assert_eq!(quiet[0][95_999], 0.001, "fully released is exactly unity");
+    }
+
+    #[test]
+    fn the_output_does_not_depend_on_the_block_size() {
+        let (mut gate, comp) = compressor(1.0, 50.0);
+        gate.on = true;
+        gate.threshold_db = -30.0;
+        let input: Vec<Vec<f32>> = (0..2)
+            .map(|c| {
+                (0..20_000)
+                    .map(|i| {
+                        let envelope = if (i / 3000) % 2 == 0 { 0.9 } else { 0.01 };
+                        envelope * ((i * (7 + c) % 101) as f32 / 50.0 - 1.0)
+                    })
+                    .collect()
+            })
+            .collect();
+        let run = |cut: usize| {
+            let mut d = Dynamics::default();
+            d.configure(&gate, &comp, 48_000.0);
+            let mut x = input.clone();
+            let mut at = 0;
+            while at < 20_000 {
+                let to = (at + cut).min(20_000);
+                d.process(&mut x, at, to);
+                at = to;
+            }
+            x
+        };
+        let whole = run(20_000);
+        assert!(whole != input, "the section acted");
+        for cut in [1, 5, 16, 33, 256] {
+            assert!(run(cut) == whole, "blocks of {cut} changed the output");
+        }
     }
 }

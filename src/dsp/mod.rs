@@ -11,3 +11,4 @@ pub mod limiter;
 pub mod pan;
 pub mod strip;
 pub mod truepeak;
+pub mod wavefront;

@@ -4,7 +4,7 @@
 //! and take effect on the next sample; nothing here allocates.
 
 use super::biquad::{run_cascade, Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
-use super::dynamics::{time_coefficient, CompressorSetup, CompressorState, GateSetup, GateState};
+use super::dynamics::Dynamics;
 use super::gain::db_to_gain;
 use crate::model::strip::{BandKind, Filter, Slope, Strip, StripParam};
 
@@ -23,11 +23,8 @@ pub struct StripProcessor {
     /// The sections in use, in order.
     sections: [Coefficients; SECTIONS],
     used: usize,
-    gate: Option<GateSetup>,
-    compressor: Option<CompressorSetup>,
     states: [[State; SECTIONS]; MAX_CHANNELS],
-    gate_state: GateState,
-    compressor_state: CompressorState,
+    dynamics: Dynamics,
 }
 
 fn pass_sections(
@@ -70,11 +67,8 @@ impl StripProcessor {
             trim: 1.0,
             sections: [Coefficients::IDENTITY; SECTIONS],
             used: 0,
-            gate: None,
-            compressor: None,
             states: [[State::default(); SECTIONS]; MAX_CHANNELS],
-            gate_state: GateState::default(),
-            compressor_state: CompressorState::default(),
+            dynamics: Dynamics::default(),
         };
         p.prepare();
         p
@@ -118,24 +112,7 @@ impl StripProcessor {
             }
         }
         self.used = used;
-        let g = &s.gate;
-        self.gate = g.on.then(|| GateSetup {
-            threshold: g.threshold_db,
-            ratio: g.ratio.max(1.0),
-            range: g.range_db.max(0.0),
-            attack: time_coefficient(g.attack_ms, self.rate),
-            release: time_coefficient(g.release_ms, self.rate),
-            hold: (g.hold_ms * 0.001 * self.rate) as u32,
-        });
-        let c = &s.compressor;
-        self.compressor = c.on.then(|| CompressorSetup {
-            threshold: c.threshold_db,
-            ratio: c.ratio.max(1.0),
-            knee: c.knee_db.max(0.0),
-            attack: time_coefficient(c.attack_ms, self.rate),
-            release: time_coefficient(c.release_ms, self.rate),
-            makeup: c.makeup_db,
-        });
+        self.dynamics.configure(&s.gate, &s.compressor, self.rate);
     }
 
     /// Process `channels[c][..n]` in place.
@@ -163,31 +140,11 @@ impl StripProcessor {
                 samples,
             );
         }
-        if self.gate.is_none() && self.compressor.is_none() {
-            return;
-        }
-        for i in from..to {
-            let level = channels[..count]
-                .iter()
-                .fold(0f32, |m, c| m.max(c[i].abs()));
-            let mut gain = 1.0;
-            if let Some(setup) = &self.gate {
-                gain *= self.gate_state.next(setup, level);
-            }
-            if let Some(setup) = &self.compressor {
-                gain *= self.compressor_state.next(setup, level * gain);
-            }
-            for c in channels[..count].iter_mut() {
-                c[i] *= gain;
-            }
-        }
+        self.dynamics.process(&mut channels[..count], from, to);
     }
 
     /// Gain reduction in dB now: (gate, compressor), for meters.
     pub fn reduction_db(&self) -> (f32, f32) {
-        (
-            self.gate_state.reduction_db(),
-            self.compressor_state.reduction_db(),
-        )
+        self.dynamics.reduction_db()
     }
 }
