@@ -85,20 +85,18 @@ pub fn measure(
     let mut renderer = OfflineRenderer::new(plan, pool);
     let total = end - start;
     let mut done = 0u64;
-    while done < total {
-        let n = (total - done).min(block as u64) as usize;
-        renderer
-            .render(start + done, n)
-            .map_err(|source| BounceError::Io {
-                path: options.out_dir.clone(),
-                source,
-            })?;
-        let plan = renderer.plan();
-        pm.add(&first_frames(&plan.printmaster_buffer, n)[..channels]);
-        dx.add(&first_frames(&plan.stem_buffers[0], n)[..channels]);
-        done += n as u64;
-        progress(done, total);
-    }
+    renderer
+        .run(start, end, block, |plan, n| {
+            pm.add(&first_frames(&plan.printmaster_buffer, n)[..channels]);
+            dx.add(&first_frames(&plan.stem_buffers[0], n)[..channels]);
+            done += n as u64;
+            progress(done, total);
+            true
+        })
+        .map_err(|source| BounceError::Io {
+            path: options.out_dir.clone(),
+            source,
+        })?;
     Ok(Measurement {
         programme: pm.integrated(),
         dialog: SpeechGate::new(dx.blocks(), dx.integrated()).measure(pm.blocks()),

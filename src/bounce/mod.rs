@@ -288,9 +288,10 @@ const BLOCKS_IN_FLIGHT: usize = 6;
 /// more than rendering or writing, so they are shared out between threads.
 const METERED_APART: usize = 3;
 
-/// Render `start..end` on this thread while another thread encodes and
-/// writes the files and meters the M&E and printmaster, and a third meters
-/// the stems: the pipeline keeps both cores busy. Blocks travel back to be
+/// Render `start..end` on this thread (its tracks read on another, see
+/// [`OfflineRenderer::run`]) while another thread encodes and writes the
+/// files and meters the M&E and printmaster, and a third meters the stems:
+/// the pipeline keeps both cores busy. Blocks travel back to be
 /// reused, so nothing is allocated per block.
 #[allow(clippy::too_many_arguments)]
 fn render_and_write(
@@ -336,62 +337,40 @@ fn render_and_write(
         });
         let total = end - start;
         let mut done = 0u64;
-        let mut render_error = None;
         // A block that yielded no output (the limiter's latency) is used again.
         let mut spare = None;
-        loop {
-            let rendering = done < total;
-            // After the range, the limiter's lookahead is flushed with silence.
-            let tail = match master.as_mut() {
-                Some(m) if !rendering => m.flush(block),
-                _ => 0,
+        let rendered = renderer.run(start, end, block, |plan, n| {
+            let Some(mut rendered) = spare.take().or_else(|| free_rx.recv().ok()) else {
+                return false;
             };
-            if !rendering && tail == 0 {
+            let [dx, mx, fx] = &plan.stem_buffers;
+            let sources = [dx, mx, fx, &plan.me_buffer, &plan.printmaster_buffer];
+            for (plane, source) in rendered
+                .planes
+                .iter_mut()
+                .zip(sources.iter().flat_map(|b| b.iter()))
+            {
+                plane[..n].copy_from_slice(&source[..n]);
+            }
+            done += n as u64;
+            progress(done, total);
+            pass_on(master, &full_tx, rendered, n, &mut spare)
+        });
+        let render_error = rendered.err();
+        // After the range, the limiter's lookahead is flushed with silence.
+        while render_error.is_none() {
+            let tail = master.as_mut().map_or(0, |m| m.flush(block));
+            if tail == 0 {
                 break;
             }
             let Some(mut rendered) = spare.take().or_else(|| free_rx.recv().ok()) else {
                 break;
             };
-            let n = if rendering {
-                let n = (total - done).min(block as u64) as usize;
-                if let Err(e) = renderer.render(start + done, n) {
-                    render_error = Some(e);
-                    break;
-                }
-                let plan = renderer.plan();
-                let [dx, mx, fx] = &plan.stem_buffers;
-                let sources = [dx, mx, fx, &plan.me_buffer, &plan.printmaster_buffer];
-                for (plane, source) in rendered
-                    .planes
-                    .iter_mut()
-                    .zip(sources.iter().flat_map(|b| b.iter()))
-                {
-                    plane[..n].copy_from_slice(&source[..n]);
-                }
-                n
-            } else {
-                for plane in rendered.planes.iter_mut() {
-                    plane[..tail].fill(0.0);
-                }
-                tail
-            };
-            let first = master
-                .as_mut()
-                .map_or(0, |m| m.process(&mut rendered.planes, n));
-            if first > 0 {
-                for plane in rendered.planes.iter_mut() {
-                    plane.copy_within(first..n, 0);
-                }
+            for plane in rendered.planes.iter_mut() {
+                plane[..tail].fill(0.0);
             }
-            rendered.frames = n - first;
-            if rendering {
-                done += n as u64;
-                progress(done, total);
-            }
-            if rendered.frames == 0 {
-                spare = Some(rendered);
-            } else if full_tx.send(rendered).is_err() {
-                break; // the writer failed; its error is reported below
+            if !pass_on(master, &full_tx, rendered, tail, &mut spare) {
+                break;
             }
         }
         drop(full_tx);
@@ -403,6 +382,33 @@ fn render_and_write(
             None => written,
         }
     })
+}
+
+/// Hand `n` rendered frames to the writer, through the master limiter when
+/// there is one; a block the limiter's latency swallowed whole is kept in
+/// `spare`. False when the writer has stopped (its error is reported).
+fn pass_on(
+    master: &mut Option<Master>,
+    full: &std::sync::mpsc::SyncSender<RenderedBlock>,
+    mut rendered: RenderedBlock,
+    n: usize,
+    spare: &mut Option<RenderedBlock>,
+) -> bool {
+    let first = master
+        .as_mut()
+        .map_or(0, |m| m.process(&mut rendered.planes, n));
+    if first > 0 {
+        for plane in rendered.planes.iter_mut() {
+            plane.copy_within(first..n, 0);
+        }
+    }
+    rendered.frames = n - first;
+    if rendered.frames == 0 {
+        *spare = Some(rendered);
+        true
+    } else {
+        full.send(rendered).is_ok()
+    }
 }
 
 /// The output files and the levels measured on the way in.
