@@ -2,20 +2,25 @@
 //! short-term and integrated loudness, loudness range (EBU Tech 3342), true
 //! peak, and the printmaster's loudness over the dialog.
 //!
-//! [`LoudnessMeter`] wraps the `ebur128` crate (K-weighting, gating, loudness
-//! range) and evaluates momentary and short-term loudness on a 5 ms grid
-//! (10 ms at rates that are not a multiple of 200 Hz), as EBU Tech 3341
-//! requires of their maxima. [`PeakMeter`] reads true peak with the same
+//! [`LoudnessMeter`] takes the K-weighting and the K-weighted energy of each
+//! step of a 5 ms grid (10 ms at rates that are not a multiple of 200 Hz)
+//! from the `ebur128` crate, and does the rest itself from that grid:
+//! momentary and short-term loudness and their maxima (as EBU Tech 3341
+//! requires), the gating of integrated loudness and the loudness range. The
+//! crate's own gating re-sums 400 ms of filtered audio every 100 ms and 3 s
+//! every second, which costs more than its filter; the grid has those
+//! energies already. [`PeakMeter`] reads true peak with the same
 //! detector as the delivery limiter ([`crate::dsp::truepeak`]). [`Meter`]
 //! is the two together: what a bounce runs on every output, what
 //! `dubstage loudness` runs on a file, and what the console can run for live
 //! meters.
 //!
-//! These meters keep a history that grows by one number every 100 ms (the
-//! gating blocks), so they are not for the realtime thread. For live meters
-//! in the console: have the realtime thread copy each block of the
-//! printmaster (and of any stem to be metered) into a ring buffer, as the
-//! butler's rings, and on the UI or a worker thread drain it into a
+//! These meters keep a history that grows by up to two numbers every 100 ms
+//! (the gating blocks and the short-term values of the loudness range: 16
+//! bytes, under 6 MB for 10 hours), so they are not for the realtime thread.
+//! For live meters in the console: have the realtime thread copy each block
+//! of the printmaster (and of any stem to be metered) into a ring buffer, as
+//! the butler's rings, and on the UI or a worker thread drain it into a
 //! [`Meter`] made with [`Meter::new`]`(channels, sample_rate)`, calling
 //! [`Meter::add`] with one slice per channel. Read
 //! [`LoudnessMeter::momentary`] and [`LoudnessMeter::short_term`] (through
