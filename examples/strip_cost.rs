@@ -39,4 +39,23 @@ fn main() {
         "one mono strip (HPF, 4 EQ bands, compressor): {:.1} ns per sample (output checksum {checksum:016x})",
         spent.as_secs_f64() / samples * 1e9
     );
+    // Two tracks' strips at once, as the engine runs them.
+    let mut q = p.clone();
+    let mut other = vec![vec![0f32; 4096]];
+    let mut spent = std::time::Duration::ZERO;
+    for _ in 0..blocks {
+        for s in block[0].iter_mut().chain(other[0].iter_mut()) {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            *s = (x as i32 as f32) / 2_147_483_648.0 * 0.3;
+        }
+        let t = std::time::Instant::now();
+        StripProcessor::process_two(&mut p, &mut block, &mut q, &mut other, 4096);
+        spent += t.elapsed();
+    }
+    println!(
+        "two mono strips at once: {:.1} ns per sample of each",
+        spent.as_secs_f64() / samples / 2.0 * 1e9
+    );
 }

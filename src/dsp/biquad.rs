@@ -4,6 +4,8 @@
 
 use std::f64::consts::PI;
 
+pub use super::wavefront::Chain;
+
 /// Normalised coefficients: `a0` is 1.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Coefficients {
@@ -175,6 +177,35 @@ pub fn run_cascade(sections: &[Coefficients], states: &mut [State], samples: &mu
         unsafe { super::wavefront::run(sections, states, samples) }
     } else {
         run_cascade_scalar(sections, states, samples);
+    }
+}
+
+/// Run two cascades, each `(sections, states, samples)`: side by side in
+/// the wavefront where the machine has AVX-512 (two cost about what one
+/// does), else one after the other. Each one's output is what
+/// [`run_cascade`] gives it alone.
+pub fn run_cascade_pair(a: Chain<'_>, b: Chain<'_>) {
+    let fits = |c: &Chain<'_>| c.sections.len() >= 2 && c.sections.len() <= super::wavefront::LANES;
+    if fits(&a) && fits(&b) && wavefront_here() {
+        // SAFETY: the CPU has the features the wavefront needs.
+        unsafe { super::wavefront::run_pair(a, b) }
+    } else {
+        run_cascade(a.sections, a.states, a.samples);
+        run_cascade(b.sections, b.states, b.samples);
+    }
+}
+
+/// Run every cascade of `chains`, two by two.
+pub fn run_cascades<'a>(chains: impl Iterator<Item = Chain<'a>>) {
+    let mut waiting = None;
+    for chain in chains {
+        match waiting.take() {
+            None => waiting = Some(chain),
+            Some(first) => run_cascade_pair(first, chain),
+        }
+    }
+    if let Some(c) = waiting {
+        run_cascade(c.sections, c.states, c.samples);
     }
 }
 

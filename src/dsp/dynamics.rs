@@ -39,12 +39,24 @@ fn level_db(x: f32) -> f32 {
 }
 
 /// The compressor's static curve: output level for input level `x` (dB).
+/// Written without branches (every case computed, one chosen): on a
+/// signal that wanders about the knee, mispredicted branches would cost
+/// more than the arithmetic.
+#[inline]
 pub fn compressor_curve(x: f32, threshold: f32, ratio: f32, knee: f32) -> f32 {
     let over = x - threshold;
-    if knee > 0.0 && 2.0 * over.abs() <= knee {
-        x + (1.0 / ratio - 1.0) * (over + knee / 2.0).powi(2) / (2.0 * knee)
-    } else if over > 0.0 {
-        threshold + over / ratio
+    let slope = 1.0 / ratio - 1.0;
+    let above = x + slope * over;
+    let half = knee * 0.5;
+    let bend = over + half;
+    let in_knee = x + slope * bend * bend / (2.0 * knee.max(1e-6));
+    let knee_part = if over.abs() <= half && knee > 0.0 {
+        in_knee
+    } else {
+        above
+    };
+    if over > -half {
+        knee_part
     } else {
         x
     }
@@ -186,6 +198,33 @@ impl GateState {
     }
 }
 
+/// Control steps done together by [`Dynamics::whole_steps`].
+const BATCH: usize = 32;
+
+/// The largest magnitude among `samples` and `bits` (a magnitude's bits):
+/// magnitudes compare as their bit patterns, and integer maxima vectorise.
+#[inline]
+fn peak_bits(samples: &[f32], bits: u32) -> u32 {
+    samples
+        .iter()
+        .fold(bits, |m, x| m.max(x.to_bits() & 0x7FFF_FFFF))
+}
+
+/// Multiply `samples` by a gain gliding from `g0` to `g1` along `ramp`
+/// (exactly nothing at unity).
+#[inline]
+fn glide(samples: &mut [f32], g0: f32, g1: f32, ramp: &[f32]) {
+    if g0 != g1 {
+        for (s, r) in samples.iter_mut().zip(ramp) {
+            *s *= g0 + (g1 - g0) * r;
+        }
+    } else if g0 != 1.0 {
+        for s in samples.iter_mut() {
+            *s *= g0;
+        }
+    }
+}
+
 /// How far through its glide each sample of a control step is.
 const RAMP: [f32; CONTROL_STEP] = {
     let mut r = [0.0; CONTROL_STEP];
@@ -253,28 +292,18 @@ impl Dynamics {
         }
         let mut i = from;
         while i < to {
+            if self.phase == 0 && to - i >= CONTROL_STEP {
+                i += self.whole_steps(channels, i, to);
+                continue;
+            }
+            // Part of a step, sample by sample.
             let n = (CONTROL_STEP - self.phase).min(to - i);
             for c in channels.iter() {
-                // Magnitudes compare as their bit patterns: integer maxima vectorise.
-                let bits = c[i..i + n]
-                    .iter()
-                    .fold(self.peak.to_bits(), |m, x| m.max(x.to_bits() & 0x7FFF_FFFF));
-                self.peak = f32::from_bits(bits);
+                self.peak = f32::from_bits(peak_bits(&c[i..i + n], self.peak.to_bits()));
             }
             let (g0, g1) = (self.from, self.to);
-            if g0 != g1 {
-                let ramp = &RAMP[self.phase..self.phase + n];
-                for c in channels.iter_mut() {
-                    for (s, r) in c[i..i + n].iter_mut().zip(ramp) {
-                        *s *= g0 + (g1 - g0) * r;
-                    }
-                }
-            } else if g0 != 1.0 {
-                for c in channels.iter_mut() {
-                    for s in &mut c[i..i + n] {
-                        *s *= g0;
-                    }
-                }
+            for c in channels.iter_mut() {
+                glide(&mut c[i..i + n], g0, g1, &RAMP[self.phase..self.phase + n]);
             }
             self.phase += n;
             i += n;
@@ -285,7 +314,41 @@ impl Dynamics {
         }
     }
 
+    /// Whole control steps from `at` (at most [`BATCH`]), in three passes:
+    /// every step's peak, then the gain computers step after step (only
+    /// their smoothing waits on the step before, so the processor overlaps
+    /// the logarithms and exponentials), then the glides. The same
+    /// arithmetic as step by step. Returns the samples done.
+    fn whole_steps(&mut self, channels: &mut [Vec<f32>], at: usize, to: usize) -> usize {
+        let steps = ((to - at) / CONTROL_STEP).min(BATCH);
+        let span = at..at + steps * CONTROL_STEP;
+        let mut peaks = [0u32; BATCH];
+        for c in channels.iter() {
+            for (peak, step) in peaks
+                .iter_mut()
+                .zip(c[span.clone()].chunks_exact(CONTROL_STEP))
+            {
+                *peak = peak_bits(step, *peak);
+            }
+        }
+        // Step k glides from gains[k] to gains[k + 1].
+        let mut gains = [0f32; BATCH + 2];
+        (gains[0], gains[1]) = (self.from, self.to);
+        for (k, peak) in peaks[..steps].iter().enumerate() {
+            self.peak = f32::from_bits(*peak);
+            self.step();
+            gains[k + 2] = self.to;
+        }
+        for c in channels.iter_mut() {
+            for (k, step) in c[span.clone()].chunks_exact_mut(CONTROL_STEP).enumerate() {
+                glide(step, gains[k], gains[k + 1], &RAMP);
+            }
+        }
+        span.len()
+    }
+
     /// The end of a control step: its peak through the gain computers.
+    #[inline]
     fn step(&mut self) {
         let mut gain = 1.0;
         if let Some(setup) = &self.gate {

@@ -109,6 +109,12 @@ pub struct SendPlan {
 pub const GAIN_RAMP: u32 = 480;
 
 impl TrackPlan {
+    /// Whether the track reaches any bus or stem now: audible, gliding
+    /// to silence, or feeding a pre-fader send.
+    pub fn heard(&self) -> bool {
+        self.audible || self.ramp_left > 0 || self.sends.iter().any(|s| s.pre_fader)
+    }
+
     /// Recompute the pan and target matrices after a change of fader, pan,
     /// mute or `audible`.
     pub fn retarget(&mut self) {

@@ -6,6 +6,7 @@ use super::automation::{self, segments, StripLanes, TrackControls, MAX_SENDS};
 use super::plan::{BusPlan, Dest, Plan, TrackPlan};
 use crate::dsp::gain::mix_into;
 use crate::dsp::pan::MAX_OUT;
+use crate::dsp::strip::StripProcessor;
 
 /// Mix `frames` frames of `plan.track_inputs`, which hold timeline samples
 /// from `position` on, into the stem, M&E and printmaster buffers. `frames`
@@ -32,17 +33,43 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
         automation,
         ..
     } = plan;
+    let automated = |t: usize| automation.tracks.get(t).is_some_and(|l| !l.is_empty());
+    // Strips first, two at a time: their filters share the wavefront.
+    let mut waiting: Option<usize> = None;
+    for t in 0..tracks.len() {
+        if automated(t) || !tracks[t].heard() || tracks[t].strip.is_bypassed() {
+            continue;
+        }
+        let Some(w) = waiting.take() else {
+            waiting = Some(t);
+            continue;
+        };
+        let (before, from_t) = tracks.split_at_mut(t);
+        let (inputs_before, inputs_from_t) = track_inputs.split_at_mut(t);
+        let (a, b) = (&mut before[w], &mut from_t[0]);
+        StripProcessor::process_two(
+            &mut a.strip,
+            &mut inputs_before[w][..a.channels],
+            &mut b.strip,
+            &mut inputs_from_t[0][..b.channels],
+            n,
+        );
+    }
+    if let Some(w) = waiting {
+        let track = &mut tracks[w];
+        track
+            .strip
+            .process(&mut track_inputs[w][..track.channels], n);
+    }
+
     for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
         if let Some(lanes) = automation.tracks.get(t).filter(|l| !l.is_empty()) {
             automated_track(track, lanes, input, bus_buffers, stem_buffers, position, n);
             continue;
         }
-        // Inaudible with no glide under way: its live gains are all zero.
-        let silent = track.ramp_left == 0 && !track.audible;
-        if silent && track.sends.iter().all(|s| !s.pre_fader) {
+        if !track.heard() {
             continue;
         }
-        track.strip.process(&mut input[..track.channels], n);
         for send in &track.sends {
             let gains = if send.pre_fader {
                 if !track.audible {
