@@ -47,15 +47,21 @@ impl TrackReader {
         len: usize,
         out: &mut [Vec<f32>],
     ) -> io::Result<()> {
-        for o in out.iter_mut().take(track.channels) {
-            o[..len].fill(0.0);
-        }
         for s in self.open.iter_mut() {
             s.used = false;
+        }
+        let channels = track.channels.min(out.len()).min(2);
+        if channels == 0 {
+            return Ok(());
         }
         let end = start + len as u64;
         let last = track.clips.partition_point(|c| c.position < end);
         let mut failure = None;
+        // `out[..][..written]` holds audio; past it, nothing yet. Clips come
+        // in timeline order: a span no clip has reached is read straight
+        // into place, one that overlaps the last clip (a crossfade) is read
+        // aside and added. Gaps are silence.
+        let mut written = 0;
         for clip in track.clips[..last].iter().filter(|c| c.end() > start) {
             let Some(source) = clip.source else { continue };
             let from = clip.position.max(start);
@@ -63,21 +69,54 @@ impl TrackReader {
             let rel = from - clip.position;
             let at = (from - start) as usize;
             let n = (to - from) as usize;
-            if let Err(e) = self.read_clip(clip, source, pool, rel, n, track.channels) {
-                failure.get_or_insert(e);
-                continue;
-            }
-            for (o, scratch) in out
-                .iter_mut()
-                .zip(self.scratch.iter_mut())
-                .take(track.channels)
-            {
-                let samples = &mut scratch[..n];
-                clip.apply(rel, samples);
-                for (o, s) in o[at..at + n].iter_mut().zip(samples.iter()) {
-                    *o += *s;
+            let read = if at >= written {
+                for o in out.iter_mut().take(channels) {
+                    o[written..at].fill(0.0);
+                }
+                let (first, rest) = out.split_at_mut(1);
+                let mut dest: [&mut [f32]; 2] = [
+                    &mut first[0][at..at + n],
+                    match rest.first_mut() {
+                        Some(o) if channels > 1 => &mut o[at..at + n],
+                        _ => &mut [],
+                    },
+                ];
+                read_clip(&mut self.open, &mut self.join, clip, source, pool, rel, &mut dest[..channels])
+                    .map(|()| {
+                        for d in dest[..channels].iter_mut() {
+                            clip.apply(rel, d);
+                        }
+                    })
+            } else {
+                let [a, b] = &mut self.scratch;
+                let mut dest: [&mut [f32]; 2] = [&mut a[..n], &mut b[..n]];
+                read_clip(&mut self.open, &mut self.join, clip, source, pool, rel, &mut dest[..channels])
+                    .map(|()| {
+                        for (o, d) in out.iter_mut().zip(dest[..channels].iter_mut()) {
+                            clip.apply(rel, d);
+                            // Added where the last clip sounds, copied after it.
+                            let overlap = (written - at).min(n);
+                            for (o, s) in o[at..at + overlap].iter_mut().zip(d[..overlap].iter()) {
+                                *o += *s;
+                            }
+                            o[at + overlap..at + n].copy_from_slice(&d[overlap..]);
+                        }
+                    })
+            };
+            match read {
+                Ok(()) => written = written.max(at + n),
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    // Whatever the failed read left is silence.
+                    for o in out.iter_mut().take(channels) {
+                        o[written.max(at)..at + n].fill(0.0);
+                    }
+                    written = written.max(at + n);
                 }
             }
+        }
+        for o in out.iter_mut().take(channels) {
+            o[written..len].fill(0.0);
         }
         self.open.retain(|s| s.used);
         failure.map_or(Ok(()), Err)
@@ -111,73 +150,69 @@ fn reader<'r>(
     Ok(&mut s.reader)
 }
 
-impl TrackReader {
-    /// Read `n` samples of `clip` from clip-relative `rel` into the scratch buffers.
-    fn read_clip(
-        &mut self,
-        clip: &ClipPlan,
-        source: usize,
-        pool: &MediaPool,
-        rel: u64,
-        n: usize,
-        channels: usize,
-    ) -> io::Result<()> {
-        let Some(fill) = clip.looped else {
-            let reader = reader(&mut self.open, source, pool)?;
-            let [a, b] = &mut self.scratch;
-            let mut out: [&mut [f32]; 2] = [&mut a[..n], &mut b[..n]];
-            return reader.read(
-                clip.source_offset + rel,
-                n,
+/// Read `clip` from clip-relative `rel` into `dest` (one slice per track
+/// channel, all as long), before its prefades. `join` is scratch for the
+/// far side of a room-tone loop's joins.
+fn read_clip(
+    open: &mut Vec<OpenSource>,
+    join: &mut [Vec<f32>; 2],
+    clip: &ClipPlan,
+    source: usize,
+    pool: &MediaPool,
+    rel: u64,
+    dest: &mut [&mut [f32]],
+) -> io::Result<()> {
+    let channels = dest.len();
+    let n = dest.first().map_or(0, |d| d.len());
+    let Some(fill) = clip.looped else {
+        let reader = reader(open, source, pool)?;
+        return reader.read(clip.source_offset + rel, n, &clip.channels[..channels], dest);
+    };
+    // Room-tone fill: repeats of the looped span every `period` samples,
+    // each overlapping the next by `crossfade` samples.
+    let period = fill.length - fill.crossfade;
+    let mut done = 0;
+    while done < n {
+        let t = rel + done as u64;
+        let (repeat, i) = (t / period, t % period);
+        let joining = repeat > 0 && i < fill.crossfade;
+        let run_end = if joining { fill.crossfade } else { period };
+        let run = ((run_end - i) as usize).min(n - done);
+        let reader = reader(open, source, pool)?;
+        {
+            let mut out: [&mut [f32]; 2] = [&mut [], &mut []];
+            for (o, d) in out.iter_mut().zip(dest.iter_mut()) {
+                *o = &mut d[done..done + run];
+            }
+            reader.read(
+                clip.source_offset + i,
+                run,
                 &clip.channels[..channels],
                 &mut out[..channels],
-            );
-        };
-        // Room-tone fill: repeats of the looped span every `period` samples,
-        // each overlapping the next by `crossfade` samples.
-        let period = fill.length - fill.crossfade;
-        let mut done = 0;
-        while done < n {
-            let t = rel + done as u64;
-            let (repeat, i) = (t / period, t % period);
-            let joining = repeat > 0 && i < fill.crossfade;
-            let run_end = if joining { fill.crossfade } else { period };
-            let run = ((run_end - i) as usize).min(n - done);
-            let reader = reader(&mut self.open, source, pool)?;
-            {
-                let [a, b] = &mut self.scratch;
-                let mut out: [&mut [f32]; 2] = [&mut a[done..done + run], &mut b[done..done + run]];
-                reader.read(
-                    clip.source_offset + i,
-                    run,
-                    &clip.channels[..channels],
-                    &mut out[..channels],
-                )?;
-            }
-            if joining {
-                // The tail of the previous repeat fades out under this one's head.
-                let [a, b] = &mut self.join;
-                let mut tail: [&mut [f32]; 2] = [&mut a[..run], &mut b[..run]];
-                reader.read(
-                    clip.source_offset + period + i,
-                    run,
-                    &clip.channels[..channels],
-                    &mut tail[..channels],
-                )?;
-                for c in 0..channels {
-                    for k in 0..run {
-                        let x = i + k as u64;
-                        let head = fade_in_at(FadeShape::EqualPower, x, fill.crossfade);
-                        let tail_gain = fade_out_at(FadeShape::EqualPower, x, fill.crossfade);
-                        self.scratch[c][done + k] =
-                            self.scratch[c][done + k] * head + self.join[c][k] * tail_gain;
-                    }
+            )?;
+        }
+        if joining {
+            // The tail of the previous repeat fades out under this one's head.
+            let [a, b] = join;
+            let mut tail: [&mut [f32]; 2] = [&mut a[..run], &mut b[..run]];
+            reader.read(
+                clip.source_offset + period + i,
+                run,
+                &clip.channels[..channels],
+                &mut tail[..channels],
+            )?;
+            for (d, tail) in dest.iter_mut().zip(tail.iter()) {
+                for k in 0..run {
+                    let x = i + k as u64;
+                    let head = fade_in_at(FadeShape::EqualPower, x, fill.crossfade);
+                    let tail_gain = fade_out_at(FadeShape::EqualPower, x, fill.crossfade);
+                    d[done + k] = d[done + k] * head + tail[k] * tail_gain;
                 }
             }
-            done += run;
         }
-        Ok(())
+        done += run;
     }
+    Ok(())
 }
 
 /// Reads every track of a session: one [`TrackReader`] per playlist.
