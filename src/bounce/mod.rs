@@ -282,7 +282,7 @@ type OutputError = (Option<usize>, std::io::Error);
 
 /// Blocks in flight between the render thread, the writer thread and the
 /// meter thread.
-const BLOCKS_IN_FLIGHT: usize = 6;
+const BLOCKS_IN_FLIGHT: usize = 8;
 /// Outputs whose loudness the meter thread measures (the stems); the writer
 /// thread measures the rest (M&E and printmaster). The loudness meters cost
 /// more than rendering or writing, so they are shared out between threads.
@@ -480,10 +480,21 @@ impl OutputWriters {
 
     /// Complete every file; the peak and summed squares per output and channel.
     #[allow(clippy::type_complexity)]
+    /// The files are completed side by side: each waits for the disk.
     fn finish(self) -> Result<(Vec<Vec<f32>>, Vec<Vec<f64>>), (usize, std::io::Error)> {
-        for (k, file) in self.files.into_iter().enumerate() {
-            file.finish().map_err(|e| (k, e))?;
-        }
+        std::thread::scope(|scope| {
+            let finishing: Vec<_> = self
+                .files
+                .into_iter()
+                .map(|file| scope.spawn(move || file.finish()))
+                .collect();
+            for (k, done) in finishing.into_iter().enumerate() {
+                done.join()
+                    .unwrap_or_else(|_| Err(std::io::Error::other("finishing the file failed")))
+                    .map_err(|e| (k, e))?;
+            }
+            Ok(())
+        })?;
         Ok((self.peak, self.square))
     }
 }

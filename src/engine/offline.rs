@@ -167,7 +167,7 @@ impl<'a> OfflineRenderer<'a> {
 type Inputs = Vec<Vec<Vec<f32>>>;
 
 /// Blocks read ahead of the mix.
-const READ_AHEAD: usize = 2;
+const READ_AHEAD: usize = 4;
 
 /// One block to read and mix: `emits` when its output is the range's.
 #[derive(Debug, Clone, Copy)]

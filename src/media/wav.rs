@@ -279,6 +279,19 @@ impl WavReader {
     }
 }
 
+/// The 24-bit sample at the start of `b` as f32.
+#[inline]
+fn i24_at(b: &[u8]) -> f32 {
+    let v = i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8;
+    v as f32 * (1.0 / 8_388_608.0)
+}
+
+fn convert_i24<const STRIDE: usize>(bytes: &[u8], out: &mut [f32]) {
+    for (o, b) in out.iter_mut().zip(bytes.chunks_exact(STRIDE)) {
+        *o = i24_at(b);
+    }
+}
+
 /// Convert the first sample of each `stride`-byte frame of `bytes` to f32,
 /// one per output slot.
 fn convert(format: SampleFormat, bytes: &[u8], stride: usize, out: &mut [f32]) {
@@ -294,12 +307,16 @@ fn convert(format: SampleFormat, bytes: &[u8], stride: usize, out: &mut [f32]) {
                 *o = i16::from_le_bytes([b[0], b[1]]) as f32 * (1.0 / 32768.0);
             }
         }
-        SampleFormat::I24 => {
-            for (o, b) in out.iter_mut().zip(frames) {
-                let v = i32::from_le_bytes([0, b[0], b[1], b[2]]) >> 8;
-                *o = v as f32 * (1.0 / 8_388_608.0);
+        // The commonest layouts with their stride known to the compiler.
+        SampleFormat::I24 => match stride {
+            3 => convert_i24::<3>(bytes, out),
+            6 => convert_i24::<6>(bytes, out),
+            _ => {
+                for (o, b) in out.iter_mut().zip(frames) {
+                    *o = i24_at(b);
+                }
             }
-        }
+        },
         SampleFormat::I32 => {
             for (o, b) in out.iter_mut().zip(frames) {
                 *o = (i32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64 * (1.0 / 2_147_483_648.0))

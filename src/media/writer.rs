@@ -28,10 +28,20 @@ impl OutputFormat {
 /// A sample as 24-bit integer: rounded to nearest (halves away from zero),
 /// clipped to the 24-bit range. Truncating after adding a signed half is
 /// what `round` does, without a library call on baseline x86-64.
+/// Clipped first, as a float, so that nothing branches.
+#[inline]
 fn to_i24(s: f32) -> i32 {
-    let v = s * 8_388_608.0;
-    let r = (v + 0.5f32.copysign(v)) as i32; // `as` saturates; NaN becomes 0
-    r.clamp(-8_388_608, 8_388_607)
+    let v = (s * 8_388_608.0).clamp(-8_388_608.0, 8_388_607.0);
+    (v + 0.5f32.copysign(v)) as i32 // NaN becomes 0
+}
+
+/// Write `samples` as 24-bit into the first three bytes of each
+/// `BLOCK`-byte frame of `out` (the commonest layouts, with the stride
+/// known to the compiler).
+fn put_i24<const BLOCK: usize>(out: &mut [u8], samples: &[f32]) {
+    for (o, s) in out.chunks_mut(BLOCK).zip(samples) {
+        o[..3].copy_from_slice(&to_i24(*s).to_le_bytes()[..3]);
+    }
 }
 
 const RIFF_LIMIT: u64 = u32::MAX as u64 - 1024;
@@ -150,12 +160,15 @@ impl WavWriter {
                         o[..4].copy_from_slice(&s.to_le_bytes());
                     }
                 }
-                OutputFormat::Int24 => {
-                    for (o, s) in out.zip(&samples[..frames]) {
-                        let v = to_i24(*s);
-                        o[..3].copy_from_slice(&v.to_le_bytes()[..3]);
+                OutputFormat::Int24 => match block {
+                    3 => put_i24::<3>(&mut self.interleaved[c * width..], &samples[..frames]),
+                    6 => put_i24::<6>(&mut self.interleaved[c * width..], &samples[..frames]),
+                    _ => {
+                        for (o, s) in out.zip(&samples[..frames]) {
+                            o[..3].copy_from_slice(&to_i24(*s).to_le_bytes()[..3]);
+                        }
                     }
-                }
+                },
             }
         }
         self.out.write_all(&self.interleaved)?;
