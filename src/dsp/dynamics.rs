@@ -30,6 +30,15 @@ pub fn time_coefficient(ms: f32, rate: f32, period: usize) -> f32 {
     }
 }
 
+/// `a` if `c`, else `b`, without a branch: on a signal that wanders about
+/// a threshold, mispredicted branches would cost more than the arithmetic
+/// and stop the processor overlapping one control step with the next.
+#[inline]
+fn pick(c: bool, a: f32, b: f32) -> f32 {
+    let mask = (c as u32).wrapping_neg();
+    f32::from_bits((a.to_bits() & mask) | (b.to_bits() & !mask))
+}
+
 fn level_db(x: f32) -> f32 {
     if x <= 1e-10 {
         -200.0
@@ -39,9 +48,7 @@ fn level_db(x: f32) -> f32 {
 }
 
 /// The compressor's static curve: output level for input level `x` (dB).
-/// Written without branches (every case computed, one chosen): on a
-/// signal that wanders about the knee, mispredicted branches would cost
-/// more than the arithmetic.
+/// Every case is computed and one chosen, without branches ([`pick`]).
 #[inline]
 pub fn compressor_curve(x: f32, threshold: f32, ratio: f32, knee: f32) -> f32 {
     let over = x - threshold;
@@ -50,27 +57,16 @@ pub fn compressor_curve(x: f32, threshold: f32, ratio: f32, knee: f32) -> f32 {
     let half = knee * 0.5;
     let bend = over + half;
     let in_knee = x + slope * bend * bend / (2.0 * knee.max(1e-6));
-    let knee_part = if over.abs() <= half && knee > 0.0 {
-        in_knee
-    } else {
-        above
-    };
-    if over > -half {
-        knee_part
-    } else {
-        x
-    }
+    let knee_part = pick((over.abs() <= half) & (knee > 0.0), in_knee, above);
+    pick(over > -half, knee_part, x)
 }
 
 /// The expander's static curve: below the threshold the level falls
 /// `ratio` times faster, but never by more than `range` dB.
+#[inline]
 pub fn expander_curve(x: f32, threshold: f32, ratio: f32, range: f32) -> f32 {
-    if x >= threshold {
-        x
-    } else {
-        let reduction = ((threshold - x) * (ratio - 1.0)).min(range);
-        x - reduction
-    }
+    let reduction = ((threshold - x) * (ratio - 1.0)).min(range);
+    pick(x >= threshold, x, x - reduction)
 }
 
 /// Compressor settings turned into what the control path needs.
@@ -134,22 +130,12 @@ impl CompressorState {
     pub fn next(&mut self, s: &CompressorSetup, level: f32) -> f32 {
         let x = level_db(level);
         let target = compressor_curve(x, s.threshold, s.ratio, s.knee) - x;
-        let coefficient = if target < self.gain_db {
-            s.attack
-        } else {
-            s.release
-        };
-        self.gain_db = coefficient * self.gain_db + (1.0 - coefficient) * target;
-        if target == 0.0 && self.gain_db > -1e-6 {
-            // Fully released: exactly no reduction.
-            self.gain_db = 0.0;
-        }
-        let total = self.gain_db + s.makeup;
-        if total == 0.0 {
-            1.0
-        } else {
-            fastmath::from_db(total)
-        }
+        let coefficient = pick(target < self.gain_db, s.attack, s.release);
+        let g = coefficient * self.gain_db + (1.0 - coefficient) * target;
+        // Fully released: exactly no reduction.
+        self.gain_db = pick((target == 0.0) & (g > -1e-6), 0.0, g);
+        // 0 dB is exactly unity.
+        fastmath::from_db(self.gain_db + s.makeup)
     }
 
     /// Current gain reduction in dB (0 or below), for meters.
@@ -174,23 +160,16 @@ impl GateState {
             self.holding = s.hold;
         }
         let target = expander_curve(x, s.threshold, s.ratio, s.range) - x;
-        if target > self.gain_db {
-            // Opening.
-            self.gain_db = s.attack * self.gain_db + (1.0 - s.attack) * target;
-        } else if self.holding > 0 {
-            self.holding -= 1;
-        } else {
-            self.gain_db = s.release * self.gain_db + (1.0 - s.release) * target;
-        }
-        if target == 0.0 && self.gain_db > -1e-6 {
-            // Fully open: exactly unity, so a gate that never acts changes nothing.
-            self.gain_db = 0.0;
-        }
-        if self.gain_db == 0.0 {
-            1.0
-        } else {
-            fastmath::from_db(self.gain_db)
-        }
+        // Opening at the attack time; closing, after the hold, at the release time.
+        let opening = target > self.gain_db;
+        let holding = !opening & (self.holding > 0);
+        let coefficient = pick(opening, s.attack, s.release);
+        let g = coefficient * self.gain_db + (1.0 - coefficient) * target;
+        let g = pick(holding, self.gain_db, g);
+        self.holding -= holding as u32;
+        // Fully open: exactly unity, so a gate that never acts changes nothing.
+        self.gain_db = pick((target == 0.0) & (g > -1e-6), 0.0, g);
+        fastmath::from_db(self.gain_db)
     }
 
     pub fn reduction_db(&self) -> f32 {

@@ -27,11 +27,7 @@ pub fn exp2(x: f32) -> f32 {
     let x = x.clamp(-126.0, 127.0);
     // floor without a library call: truncate, then step down for negatives.
     let truncated = x as i32 as f32;
-    let whole = if truncated > x {
-        truncated - 1.0
-    } else {
-        truncated
-    };
+    let whole = truncated - (truncated > x) as u32 as f32;
     let y = (x - whole) * std::f32::consts::LN_2;
     // e^y for y in [0, ln 2): Taylor to the seventh power.
     let e = 1.0
