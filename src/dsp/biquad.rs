@@ -257,6 +257,13 @@ pub fn run_cascade_scalar(sections: &[Coefficients], states: &mut [State], sampl
 mod tests {
     use super::*;
 
+    fn worst_difference(a: &[f32], b: &[f32]) -> f32 {
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0f32, f32::max)
+    }
+
     #[test]
     fn butterworth_sections_are_3_db_down_at_the_cutoff() {
         let rate = 48_000.0;
@@ -293,11 +300,7 @@ mod tests {
         // Between sections the cascade keeps 64 bits where one-by-one rounds to 32.
         let mut whole = input.clone();
         run_cascade(&sections, &mut [State::default(); 3], &mut whole);
-        let worst = one_by_one
-            .iter()
-            .zip(&whole)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
+        let worst = worst_difference(&one_by_one, &whole);
         assert!(worst < 1e-6, "{worst}");
         // And it does not depend on how the samples are cut into blocks.
         let mut chunked = input;
@@ -335,11 +338,7 @@ mod tests {
                 for chunk in out.chunks_mut(cut) {
                     run_cascade(sections, &mut states[..used], chunk);
                 }
-                let worst = scalar
-                    .iter()
-                    .zip(&out)
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0f32, f32::max);
+                let worst = worst_difference(&scalar, &out);
                 assert!(worst < 1e-5, "{used} sections in blocks of {cut}: {worst}");
                 let mut whole = input.clone();
                 run_cascade(sections, &mut [State::default(); 8][..used], &mut whole);
