@@ -136,7 +136,7 @@ fn play(palette: ui::Palette, seconds: f64) {
         if Instant::now() >= next_key {
             // A fader move every half second, timed to its frame.
             let k = Instant::now();
-            app.type_keys(if frames % 2 == 0 { "+" } else { "-" })
+            app.type_keys(if frames.is_multiple_of(2) { "+" } else { "-" })
                 .unwrap();
             app.desk.changed = true;
             pacer.due(&app, Instant::now(), true);

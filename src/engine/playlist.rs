@@ -81,27 +81,43 @@ impl TrackReader {
                         _ => &mut [],
                     },
                 ];
-                read_clip(&mut self.open, &mut self.join, clip, source, pool, rel, &mut dest[..channels])
-                    .map(|()| {
-                        for d in dest[..channels].iter_mut() {
-                            clip.apply(rel, d);
-                        }
-                    })
+                read_clip(
+                    &mut self.open,
+                    &mut self.join,
+                    clip,
+                    source,
+                    pool,
+                    rel,
+                    &mut dest[..channels],
+                )
+                .map(|()| {
+                    for d in dest[..channels].iter_mut() {
+                        clip.apply(rel, d);
+                    }
+                })
             } else {
                 let [a, b] = &mut self.scratch;
                 let mut dest: [&mut [f32]; 2] = [&mut a[..n], &mut b[..n]];
-                read_clip(&mut self.open, &mut self.join, clip, source, pool, rel, &mut dest[..channels])
-                    .map(|()| {
-                        for (o, d) in out.iter_mut().zip(dest[..channels].iter_mut()) {
-                            clip.apply(rel, d);
-                            // Added where the last clip sounds, copied after it.
-                            let overlap = (written - at).min(n);
-                            for (o, s) in o[at..at + overlap].iter_mut().zip(d[..overlap].iter()) {
-                                *o += *s;
-                            }
-                            o[at + overlap..at + n].copy_from_slice(&d[overlap..]);
+                read_clip(
+                    &mut self.open,
+                    &mut self.join,
+                    clip,
+                    source,
+                    pool,
+                    rel,
+                    &mut dest[..channels],
+                )
+                .map(|()| {
+                    for (o, d) in out.iter_mut().zip(dest[..channels].iter_mut()) {
+                        clip.apply(rel, d);
+                        // Added where the last clip sounds, copied after it.
+                        let overlap = (written - at).min(n);
+                        for (o, s) in o[at..at + overlap].iter_mut().zip(d[..overlap].iter()) {
+                            *o += *s;
                         }
-                    })
+                        o[at + overlap..at + n].copy_from_slice(&d[overlap..]);
+                    }
+                })
             };
             match read {
                 Ok(()) => written = written.max(at + n),
@@ -166,7 +182,12 @@ fn read_clip(
     let n = dest.first().map_or(0, |d| d.len());
     let Some(fill) = clip.looped else {
         let reader = reader(open, source, pool)?;
-        return reader.read(clip.source_offset + rel, n, &clip.channels[..channels], dest);
+        return reader.read(
+            clip.source_offset + rel,
+            n,
+            &clip.channels[..channels],
+            dest,
+        );
     };
     // Room-tone fill: repeats of the looped span every `period` samples,
     // each overlapping the next by `crossfade` samples.

@@ -156,7 +156,11 @@ impl LoudnessMeter {
             .map_err(|_| MeterError::Channels(channels))?;
         ebu.set_channel_map(&channel_weights(channels))
             .map_err(|_| MeterError::Channels(channels))?;
-        let step_ms = if sample_rate % 200 == 0 { 5 } else { 10 };
+        let step_ms = if sample_rate.is_multiple_of(200) {
+            5
+        } else {
+            10
+        };
         let short_steps = (3000 / step_ms) as usize;
         Ok(LoudnessMeter {
             ebu,
@@ -285,7 +289,7 @@ impl LoudnessMeter {
                 self.momentary_max
                     .map_or(self.momentary, |m| m.max(self.momentary)),
             );
-            if (self.steps - self.momentary_steps as u64) % self.hop_steps == 0 {
+            if (self.steps - self.momentary_steps as u64).is_multiple_of(self.hop_steps) {
                 self.blocks.push(self.momentary);
                 if self.momentary >= self.absolute_gate {
                     self.gated_sum += self.momentary;
@@ -299,7 +303,7 @@ impl LoudnessMeter {
                 self.short_term_max
                     .map_or(self.short_term, |m| m.max(self.short_term)),
             );
-            if (self.steps - self.short_steps as u64) % self.hop_steps == 0
+            if (self.steps - self.short_steps as u64).is_multiple_of(self.hop_steps)
                 && self.short_term >= self.absolute_gate
             {
                 self.short_terms.push(self.short_term);

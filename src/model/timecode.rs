@@ -407,7 +407,11 @@ impl Timecode {
         if self.frames > rate.last_frame() {
             return Err(out_of_range("frames", rate.last_frame()));
         }
-        if rate.is_drop_frame() && self.seconds == 0 && self.frames < 2 && self.minutes % 10 != 0 {
+        if rate.is_drop_frame()
+            && self.seconds == 0
+            && self.frames < 2
+            && !self.minutes.is_multiple_of(10)
+        {
             let first = Timecode {
                 frames: 2,
                 drop_frame: true,
