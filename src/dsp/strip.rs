@@ -2,6 +2,12 @@
 //! four EQ bands, expander/gate and compressor, in that order, on up to six
 //! channels with linked dynamics. Settings change through [`Strip::set`]
 //! and take effect on the next sample; nothing here allocates.
+//!
+//! Each channel's filters are one cascade of up to eight sections, run as
+//! a wavefront ([`super::wavefront`]); the channels of a stereo strip, or
+//! the channels of two strips ([`StripProcessor::process_two`]), go two by
+//! two, which costs little more than one. The dynamics work on a control
+//! grid ([`super::dynamics`]).
 
 use super::biquad::{run_cascades, Chain, Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
 use super::dynamics::Dynamics;
