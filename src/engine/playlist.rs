@@ -69,18 +69,25 @@ impl TrackReader {
             let rel = from - clip.position;
             let at = (from - start) as usize;
             let n = (to - from) as usize;
-            let read = if at >= written {
+            let fresh = at >= written;
+            if fresh {
                 for o in out.iter_mut().take(channels) {
                     o[written..at].fill(0.0);
                 }
+            }
+            let read = {
                 let (first, rest) = out.split_at_mut(1);
-                let mut dest: [&mut [f32]; 2] = [
-                    &mut first[0][at..at + n],
-                    match rest.first_mut() {
+                let [a, b] = &mut self.scratch;
+                let mut dest: [&mut [f32]; 2] = if fresh {
+                    let second: &mut [f32] = match rest.first_mut() {
                         Some(o) if channels > 1 => &mut o[at..at + n],
                         _ => &mut [],
-                    },
-                ];
+                    };
+                    [&mut first[0][at..at + n], second]
+                } else {
+                    [&mut a[..n], &mut b[..n]]
+                };
+                let dest = &mut dest[..channels];
                 read_clip(
                     &mut self.open,
                     &mut self.join,
@@ -88,37 +95,19 @@ impl TrackReader {
                     source,
                     pool,
                     rel,
-                    &mut dest[..channels],
+                    dest,
                 )
-                .map(|()| {
-                    for d in dest[..channels].iter_mut() {
-                        clip.apply(rel, d);
-                    }
-                })
-            } else {
-                let [a, b] = &mut self.scratch;
-                let mut dest: [&mut [f32]; 2] = [&mut a[..n], &mut b[..n]];
-                read_clip(
-                    &mut self.open,
-                    &mut self.join,
-                    clip,
-                    source,
-                    pool,
-                    rel,
-                    &mut dest[..channels],
-                )
-                .map(|()| {
-                    for (o, d) in out.iter_mut().zip(dest[..channels].iter_mut()) {
-                        clip.apply(rel, d);
-                        // Added where the last clip sounds, copied after it.
-                        let overlap = (written - at).min(n);
-                        for (o, s) in o[at..at + overlap].iter_mut().zip(d[..overlap].iter()) {
-                            *o += *s;
-                        }
-                        o[at + overlap..at + n].copy_from_slice(&d[overlap..]);
-                    }
-                })
             };
+            if !fresh && read.is_ok() {
+                // Added where the last clip sounds, copied after it.
+                let overlap = (written - at).min(n);
+                for (o, d) in out.iter_mut().zip(self.scratch.iter()).take(channels) {
+                    for (o, s) in o[at..at + overlap].iter_mut().zip(&d[..overlap]) {
+                        *o += *s;
+                    }
+                    o[at + overlap..at + n].copy_from_slice(&d[overlap..n]);
+                }
+            }
             match read {
                 Ok(()) => written = written.max(at + n),
                 Err(e) => {
@@ -167,8 +156,8 @@ fn reader<'r>(
 }
 
 /// Read `clip` from clip-relative `rel` into `dest` (one slice per track
-/// channel, all as long), before its prefades. `join` is scratch for the
-/// far side of a room-tone loop's joins.
+/// channel, all as long) with its prefades (gain, fades, dips). `join` is
+/// scratch for the far side of a room-tone loop's joins.
 fn read_clip(
     open: &mut Vec<OpenSource>,
     join: &mut [Vec<f32>; 2],
@@ -182,12 +171,14 @@ fn read_clip(
     let n = dest.first().map_or(0, |d| d.len());
     let Some(fill) = clip.looped else {
         let reader = reader(open, source, pool)?;
-        return reader.read(
+        reader.read(
             clip.source_offset + rel,
             n,
             &clip.channels[..channels],
             dest,
-        );
+        )?;
+        prefades(clip, rel, dest);
+        return Ok(());
     };
     // Room-tone fill: repeats of the looped span every `period` samples,
     // each overlapping the next by `crossfade` samples.
@@ -233,7 +224,15 @@ fn read_clip(
         }
         done += run;
     }
+    prefades(clip, rel, dest);
     Ok(())
+}
+
+/// The clip's prefades on what was read of it from clip-relative `rel`.
+fn prefades(clip: &ClipPlan, rel: u64, dest: &mut [&mut [f32]]) {
+    for d in dest.iter_mut() {
+        clip.apply(rel, d);
+    }
 }
 
 /// Reads every track of a session: one [`TrackReader`] per playlist.
