@@ -114,8 +114,14 @@ fn the_realtime_thread_never_allocates() {
         });
     }
     session.buses[0].strip.compressor.on = true;
-    // Automation on every kind of lane, read and being written.
-    for t in &mut session.tracks {
+    // Automation on every kind of lane, read and being written; the last
+    // two tracks stay without, so that their strips run side by side.
+    let mut extra = session.tracks[0].clone();
+    extra.name = "Anna (split)".into();
+    session.tracks.push(extra);
+    let automated = session.tracks.len() - 2;
+    assert!(automated >= 2);
+    for t in session.tracks.iter_mut().take(automated) {
         for (target, a, b) in [
             (LaneTarget::Volume, -3.0, 0.0),
             (LaneTarget::Pan, -0.5, 0.5),
