@@ -411,30 +411,25 @@ fn pass_on(
     }
 }
 
-/// The largest magnitude and the sum of squares of `samples`: eight
-/// partial sums and magnitudes compared as bits, so the loop vectorises.
-fn peak_and_square(samples: &[f32]) -> (f32, f64) {
-    let (mut peak, mut square) = ([0u32; 8], [0f32; 8]);
+/// The sum of squares of `samples`, in eight partial sums so the loop
+/// vectorises.
+fn sum_of_squares(samples: &[f32]) -> f64 {
+    let mut square = [0f32; 8];
     let mut chunks = samples.chunks_exact(8);
     for chunk in &mut chunks {
-        for ((p, q), &s) in peak.iter_mut().zip(square.iter_mut()).zip(chunk) {
-            *p = (*p).max(s.to_bits() & 0x7FFF_FFFF);
+        for (q, &s) in square.iter_mut().zip(chunk) {
             *q += s * s;
         }
     }
-    for (&s, p) in chunks.remainder().iter().zip(peak.iter_mut()) {
-        *p = (*p).max(s.to_bits() & 0x7FFF_FFFF);
-        square[0] += s * s;
-    }
-    let peak = peak.into_iter().max().map_or(0.0, f32::from_bits);
-    (peak, square.iter().map(|&q| q as f64).sum())
+    let tail: f32 = chunks.remainder().iter().map(|s| s * s).sum();
+    square.iter().map(|&q| q as f64).sum::<f64>() + tail as f64
 }
 
-/// The output files and the levels measured on the way in.
+/// The output files and the sums of squares measured on the way in (the
+/// peaks are the meters').
 struct OutputWriters {
     files: Vec<WavWriter>,
     channels: usize,
-    peak: Vec<Vec<f32>>,
     square: Vec<Vec<f64>>,
 }
 
@@ -458,7 +453,6 @@ impl OutputWriters {
         OutputWriters {
             files,
             channels,
-            peak: vec![vec![0.0; channels]; n],
             square: vec![vec![0.0; channels]; n],
         }
     }
@@ -469,19 +463,16 @@ impl OutputWriters {
             let slices = rendered.output(k, self.channels);
             file.write_planar(&slices[..self.channels], n)
                 .map_err(|e| (Some(k), e))?;
-            for (c, plane) in slices[..self.channels].iter().enumerate() {
-                let (p, sq) = peak_and_square(plane);
-                self.peak[k][c] = self.peak[k][c].max(p);
-                self.square[k][c] += sq;
+            for (square, plane) in self.square[k].iter_mut().zip(&slices[..self.channels]) {
+                *square += sum_of_squares(plane);
             }
         }
         Ok(())
     }
 
-    /// Complete every file; the peak and summed squares per output and channel.
-    #[allow(clippy::type_complexity)]
-    /// The files are completed side by side: each waits for the disk.
-    fn finish(self) -> Result<(Vec<Vec<f32>>, Vec<Vec<f64>>), (usize, std::io::Error)> {
+    /// Complete every file, side by side (each waits for the disk); the
+    /// summed squares per output and channel.
+    fn finish(self) -> Result<Vec<Vec<f64>>, (usize, std::io::Error)> {
         std::thread::scope(|scope| {
             let finishing: Vec<_> = self
                 .files
@@ -495,7 +486,7 @@ impl OutputWriters {
             }
             Ok(())
         })?;
-        Ok((self.peak, self.square))
+        Ok(self.square)
     }
 }
 
@@ -587,7 +578,7 @@ pub fn bounce(
         }
         Ok(levels)
     })();
-    let (peak, square) = result.inspect_err(|_| {
+    let square = result.inspect_err(|_| {
         for p in &partials {
             let _ = fs::remove_file(p);
         }
@@ -600,7 +591,7 @@ pub fn bounce(
         .map(|(k, name)| OutputLevels {
             name,
             path: finals[k].clone(),
-            peak: peak[k].clone(),
+            peak: meters[k].peaks.sample_peaks().to_vec(),
             rms: square[k]
                 .iter()
                 .map(|&s| (s / frames as f64).sqrt() as f32)
