@@ -169,14 +169,11 @@ impl OutputStage {
     /// Stage 1, on the stems after their faders: each stem limited (or
     /// only delayed, when its limiter is off).
     pub fn stems(&mut self, stems: &mut [Vec<Vec<f32>>; 3], n: usize) {
-        let active = self.stems_on();
-        if active && !self.stems_active {
-            for d in &mut self.stem_delays {
-                d.clear();
-            }
-        }
-        self.stems_active = active;
-        if !active {
+        if !wake(
+            self.stems_on(),
+            &mut self.stems_active,
+            &mut self.stem_delays,
+        ) {
             return;
         }
         let n = n.min(self.gains.len());
@@ -207,14 +204,11 @@ impl OutputStage {
         printmaster: &mut [Vec<f32>],
         n: usize,
     ) {
-        let active = self.master_on();
-        if active && !self.master_active {
-            for d in &mut self.master_delays {
-                d.clear();
-            }
-        }
-        self.master_active = active;
-        if !active {
+        if !wake(
+            self.master_on(),
+            &mut self.master_active,
+            &mut self.master_delays,
+        ) {
             return;
         }
         let n = n.min(self.gains.len());
@@ -237,6 +231,18 @@ impl OutputStage {
 
 /// Run `planes[..][..gains.len()]` through `limiter`: the gains computed
 /// from the signal as it comes in, applied to it delayed to meet them.
+/// Whether a stage works this block: `on` now. A stage that wakes starts
+/// from empty delay lines, not from what they held when it went to sleep.
+fn wake(on: bool, was_on: &mut bool, delays: &mut [Delay]) -> bool {
+    if on && !*was_on {
+        for d in delays.iter_mut() {
+            d.clear();
+        }
+    }
+    *was_on = on;
+    on
+}
+
 fn limit(
     limiter: &mut TruePeakLimiter,
     planes: &mut [Vec<f32>],
