@@ -68,14 +68,12 @@ fn minutes(var: &str, default: u64) -> u64 {
 fn material(channels: usize) -> Vec<Vec<f32>> {
     (0..channels)
         .map(|c| {
-            let mut x = 0x9E37_79B9u32.wrapping_mul(c as u32 + 1);
-            (0..10 * RATE as usize)
-                .map(|i| {
-                    x ^= x << 13;
-                    x ^= x >> 17;
-                    x ^= x << 5;
+            dubstage::dsp::noise::Noise::new(0x9E37_79B9u32.wrapping_mul(c as u32 + 1))
+                .take(10 * RATE as usize)
+                .enumerate()
+                .map(|(i, x)| {
                     let swell = 0.2 + 0.15 * (i as f32 * 2.0e-5).sin();
-                    (x as i32 as f32) / 2_147_483_648.0 * swell
+                    x * swell
                 })
                 .collect()
         })

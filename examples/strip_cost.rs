@@ -1,6 +1,7 @@
 //! How much one full channel strip costs per sample: `cargo run --release
 //! --example strip_cost` (use `perf stat` for instruction counts).
 
+use dubstage::dsp::noise::Noise;
 use dubstage::dsp::strip::StripProcessor;
 use dubstage::model::strip::Strip;
 
@@ -13,7 +14,7 @@ fn main() {
     }
     strip.compressor.on = true;
     let mut p = StripProcessor::new(strip, 48_000);
-    let mut x = 1u32;
+    let mut noise = Noise::new(1);
     let mut block = vec![vec![0f32; 4096]];
     let blocks = 48_000 * 60 / 4096;
     // Every output sample folded in: a change that should not change the
@@ -22,10 +23,7 @@ fn main() {
     let mut spent = std::time::Duration::ZERO;
     for _ in 0..blocks {
         for s in block[0].iter_mut() {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            *s = (x as i32 as f32) / 2_147_483_648.0 * 0.3;
+            *s = noise.next().unwrap_or(0.0) * 0.3;
         }
         let t = std::time::Instant::now();
         p.process(&mut block, 4096);
@@ -45,10 +43,7 @@ fn main() {
     let mut spent = std::time::Duration::ZERO;
     for _ in 0..blocks {
         for s in block[0].iter_mut().chain(other[0].iter_mut()) {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            *s = (x as i32 as f32) / 2_147_483_648.0 * 0.3;
+            *s = noise.next().unwrap_or(0.0) * 0.3;
         }
         let t = std::time::Instant::now();
         StripProcessor::process_two(&mut p, &mut block, &mut q, &mut other, 4096);

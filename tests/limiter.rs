@@ -73,14 +73,9 @@ fn sine(freq: f64, amplitude: f64, phase_deg: f64, seconds: f64) -> Vec<f32> {
 }
 
 fn noise(frames: usize, amplitude: f32, seed: u32) -> Vec<f32> {
-    let mut x = seed.wrapping_mul(2_654_435_761) | 1;
-    (0..frames)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            (x as i32 as f32) / 2_147_483_648.0 * amplitude
-        })
+    dubstage::dsp::noise::Noise::new(seed.wrapping_mul(2_654_435_761) | 1)
+        .take(frames)
+        .map(|x| x * amplitude)
         .collect()
 }
 

@@ -24,16 +24,13 @@ pub fn noise_wav(path: &Path, frames: u64, seed: u32) {
     }
     let partial = path.with_extension("partial");
     let mut w = WavWriter::create(&partial, 1, RATE, OutputFormat::Int24, None).unwrap();
-    let mut x = 0x9E37_79B9u32.wrapping_mul(seed + 1);
+    let mut noise = dubstage::dsp::noise::Noise::new(0x9E37_79B9u32.wrapping_mul(seed + 1));
     let mut block = vec![0f32; 65_536];
     let mut done = 0;
     while done < frames {
         let n = (frames - done).min(block.len() as u64) as usize;
         for s in &mut block[..n] {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            *s = (x as i32 as f32) / 2_147_483_648.0 * 0.1;
+            *s = noise.next().unwrap_or(0.0) * 0.1;
         }
         w.write_planar(&[&block[..n]], n).unwrap();
         done += n as u64;

@@ -8,6 +8,7 @@ pub mod fade;
 pub mod fastmath;
 pub mod gain;
 pub mod limiter;
+pub mod noise;
 pub mod pan;
 pub mod strip;
 pub mod truepeak;

@@ -190,14 +190,9 @@ mod tests {
 
     #[test]
     fn it_agrees_with_the_ebur128_crate() {
-        let mut x = 0x1234_5678u32;
-        let noise: Vec<f32> = (0..48_000)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                (x as i32 as f32) / 2_147_483_648.0 * 0.8
-            })
+        let noise: Vec<f32> = crate::dsp::noise::Noise::new(0x1234_5678)
+            .take(48_000)
+            .map(|x| x * 0.8)
             .collect();
         let mut meter = ebur128::EbuR128::new(1, 48_000, ebur128::Mode::TRUE_PEAK).unwrap();
         meter.add_frames_f32(&noise).unwrap();

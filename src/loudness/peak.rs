@@ -126,13 +126,10 @@ mod tests {
     #[test]
     fn skipping_quiet_stretches_reads_the_same_peak() {
         // Loud and quiet stretches, some far below the peak, of uneven lengths.
-        let mut x = 0x9e37_79b9u32;
-        let signal: Vec<f32> = (0..200_000)
-            .map(|i| {
-                x ^= x << 13;
-                x ^= x >> 17;
-                x ^= x << 5;
-                let noise = (x as i32 as f32) / 2_147_483_648.0;
+        let signal: Vec<f32> = crate::dsp::noise::Noise::new(0x9e37_79b9)
+            .take(200_000)
+            .enumerate()
+            .map(|(i, noise)| {
                 let level = [0.9, 0.05, 0.3, 0.001, 0.5, 0.45][(i / 7_777) % 6];
                 noise * level + (i as f32 * 1.3).sin() * level * 0.5
             })

@@ -25,14 +25,10 @@ pub fn media_dir() -> PathBuf {
 /// A deterministic noise-like test signal in -0.25..0.25, different per seed,
 /// exactly representable in 24 bits.
 pub fn signal(frames: usize, seed: u32) -> Vec<f32> {
-    let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(12345);
+    let mut noise =
+        dubstage::dsp::noise::Noise::new(seed.wrapping_mul(2_654_435_761).wrapping_add(12345));
     (0..frames)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            (x as i32 >> 10) as f32 / 8_388_608.0
-        })
+        .map(|_| (noise.next_bits() as i32 >> 10) as f32 / 8_388_608.0)
         .collect()
 }
 
