@@ -282,25 +282,35 @@ fn realtime_playback_equals_the_offline_bounce() {
     let end = session.end();
 
     let mut rig = Rig::new(&session, dir.path());
-    rig.send(ToEngine::StopAt(Some(end)));
-    rig.send(ToEngine::Play);
-    let mut heard = vec![f32::NAN; end as usize];
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        for (k, p) in rig.cycle(None).into_iter().enumerate() {
-            heard[p as usize] = rig.rt.outputs()[PM_L][k];
-        }
-        if rig.rt.position() == end && !rig.rt.is_rolling() {
-            break;
-        }
-        std::thread::sleep(Duration::from_micros(100));
-    }
+    let heard = play_to(&mut rig, end, 0);
     assert_eq!(rig.rt.position(), end, "stopped on the last sample");
     assert_eq!(
         first_difference(&heard, pm),
         None,
         "playback differs from the bounce"
     );
+}
+
+/// Play from the start until the rig stops at `end`; the printmaster's
+/// left channel heard for each timeline sample (NaN where nothing was),
+/// taking what comes out at sample p as the mix of p - `latency`.
+fn play_to(rig: &mut Rig, end: u64, latency: u64) -> Vec<f32> {
+    rig.send(ToEngine::StopAt(Some(end)));
+    rig.send(ToEngine::Play);
+    let mut heard = vec![f32::NAN; end as usize];
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        for (k, p) in rig.cycle(None).into_iter().enumerate() {
+            if p >= latency {
+                heard[(p - latency) as usize] = rig.rt.outputs()[PM_L][k];
+            }
+        }
+        if rig.rt.position() == end && !rig.rt.is_rolling() {
+            break;
+        }
+        std::thread::sleep(Duration::from_micros(100));
+    }
+    heard
 }
 
 #[test]
@@ -318,22 +328,7 @@ fn with_limiters_on_playback_is_the_bounce_late_by_their_lookahead() {
     let mut rig = Rig::new(&session, dir.path());
     let latency = rig.rt.output_latency() as u64;
     assert!(latency > 0);
-    rig.send(ToEngine::StopAt(Some(end)));
-    rig.send(ToEngine::Play);
-    let mut heard = vec![f32::NAN; end as usize];
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        for (k, p) in rig.cycle(None).into_iter().enumerate() {
-            // What comes out at timeline sample p is the mix of p - latency.
-            if p >= latency {
-                heard[(p - latency) as usize] = rig.rt.outputs()[PM_L][k];
-            }
-        }
-        if rig.rt.position() == end && !rig.rt.is_rolling() {
-            break;
-        }
-        std::thread::sleep(Duration::from_micros(100));
-    }
+    let heard = play_to(&mut rig, end, latency);
     let played = (end - latency) as usize;
     assert_eq!(
         first_difference(&heard[..played], &pm[..played]),
