@@ -47,7 +47,7 @@ pub unsafe fn run(sections: &[Coefficients], states: &mut [State], samples: &mut
         samples,
     };
     if chain.is_ready() {
-        run_chains([chain]);
+        kernel::one(chain);
     }
 }
 
@@ -58,13 +58,13 @@ pub unsafe fn run(sections: &[Coefficients], states: &mut [State], samples: &mut
 /// The CPU must have AVX-512F and FMA ([`available`]).
 pub unsafe fn run_pair(a: Chain<'_>, b: Chain<'_>) {
     match (a.is_ready(), b.is_ready()) {
-        (true, true) if a.samples.len() == b.samples.len() => run_chains([a, b]),
+        (true, true) if a.samples.len() == b.samples.len() => kernel::two(a, b),
         (ready_a, ready_b) => {
             if ready_a {
-                run_chains([a]);
+                kernel::one(a);
             }
             if ready_b {
-                run_chains([b]);
+                kernel::one(b);
             }
         }
     }
@@ -230,24 +230,22 @@ mod avx512 {
     }
 }
 
-/// The wavefronts of `N` (one or two) cascades, each with sections and
-/// samples, all with the same number of samples. Each lane's arithmetic is
-/// the same whatever its company, so a cascade's output does not depend on
-/// it.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,fma")]
-unsafe fn run_chains<const N: usize>(chains: [Chain<'_>; N]) {
-    let mut chains = chains.into_iter();
-    match (chains.next(), chains.next()) {
-        (Some(a), Some(b)) => avx512::two(a, b),
-        (Some(a), None) => avx512::one(a),
-        _ => {}
+/// Elsewhere [`available`] is false and nothing calls the kernel; it runs
+/// the scalar cascade all the same.
+#[cfg(not(target_arch = "x86_64"))]
+mod kernel {
+    use super::Chain;
+    use crate::dsp::biquad::run_cascade_scalar;
+
+    pub unsafe fn one(a: Chain<'_>) {
+        run_cascade_scalar(a.sections, a.states, a.samples);
+    }
+
+    pub unsafe fn two(a: Chain<'_>, b: Chain<'_>) {
+        one(a);
+        one(b);
     }
 }
 
-#[cfg(not(target_arch = "x86_64"))]
-unsafe fn run_chains<const N: usize>(chains: [Chain<'_>; N]) {
-    for c in chains {
-        super::biquad::run_cascade_scalar(c.sections, c.states, c.samples);
-    }
-}
+#[cfg(target_arch = "x86_64")]
+use avx512 as kernel;
