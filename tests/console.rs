@@ -66,6 +66,11 @@ fn render(app: &App, width: u16, height: u16, theme: Theme) -> Terminal<TestBack
     t
 }
 
+/// The message on the status line.
+fn message(app: &App) -> &str {
+    &app.desk.message.as_ref().expect("a message").text
+}
+
 fn screen(app: &App, width: u16, height: u16) -> String {
     render(app, width, height, Theme::new(Palette::Ansi16))
         .backend()
@@ -405,26 +410,14 @@ fn bounce_the_selection_and_open_another_session() {
     .unwrap();
     app.type_keys(&format!("+:e {}<cr>", other.display()))
         .unwrap();
-    assert!(app
-        .desk
-        .message
-        .as_ref()
-        .unwrap()
-        .text
-        .contains("unsaved edits"));
+    assert!(message(&app).contains("unsaved edits"));
     assert_eq!(app.desk.session.tracks.len(), 7);
     app.type_keys(&format!(":e! {}<cr>", other.display()))
         .unwrap();
     assert_eq!(app.desk.session.name, "Other");
     assert!(!app.desk.modified());
     app.type_keys("u").unwrap();
-    assert!(app
-        .desk
-        .message
-        .as_ref()
-        .unwrap()
-        .text
-        .contains("nothing to undo"));
+    assert!(message(&app).contains("nothing to undo"));
     let s = screen(&app, 80, 24);
     assert!(s.contains("other.ron") && s.contains("24fps"), "{s}");
     app.type_keys(":e nowhere.ron<cr>").unwrap();
