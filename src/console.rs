@@ -208,6 +208,11 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
     // Restore the terminal before a panic message is printed.
     let default_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
+        // A decoder's panic caught at the media boundary is reported as
+        // that file's error; the console goes on.
+        if crate::media::guard::quiet() {
+            return;
+        }
         restore_terminal();
         default_hook(info);
     }));

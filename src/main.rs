@@ -30,6 +30,7 @@ enum Failure {
 
 fn main() -> ExitCode {
     let started = Instant::now();
+    dubstage::media::guard::install_hook();
     let cli = Cli::parse();
     let Some(command) = cli.command else {
         let result = match &cli.session {

@@ -10,8 +10,9 @@ use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 use super::time::Seconds;
+use crate::media::guard::guarded;
 use crate::media::MediaError;
-use crate::media::{decode, wav};
+use crate::media::{decode, header, wav};
 use crate::model::timecode::FrameRate;
 
 /// Largest iXML chunk read; real ones are a few kilobytes.
@@ -58,7 +59,16 @@ pub struct Ixml {
 }
 
 /// Read the format and metadata of the media file at `path`.
+/// The header is checked first ([`header::check`]), and a panic while
+/// reading is an error for this file ([`guarded`]).
 pub fn read(path: &Path) -> Result<SourceInfo, MediaError> {
+    guarded(path, || {
+        header::check(path)?;
+        read_checked(path)
+    })
+}
+
+fn read_checked(path: &Path) -> Result<SourceInfo, MediaError> {
     let mut info = match wav::probe(path)? {
         Ok(w) => SourceInfo {
             sample_rate: w.sample_rate,

@@ -7,6 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::decode;
+use super::guard::guarded;
+use super::header;
 use super::resample::Resampler;
 use super::wav::{self, WavInfo};
 use super::writer::{OutputFormat, WavWriter};
@@ -68,9 +70,12 @@ impl MediaCache {
                 why: "this is a folder, not a media file".into(),
             });
         }
-        if let Ok(info) = wav::probe(path)? {
+        // Every field a reader trusts is checked before one sees the file.
+        let mut warnings = guarded(path, || header::check(path))?;
+        if let Ok(info) = guarded(path, || wav::probe(path))? {
             if info.sample_rate == rate {
-                let mut warnings = Vec::new();
+                // The cut-off data is said once, below, in frames.
+                warnings.retain(|w| !w.contains("runs past the end of the file"));
                 if let Some(declared) = info.declared_frames {
                     warnings.push(format!(
                         "{}: the file is cut short: {} of the {declared} frames its header promises are present; the rest plays as silence",

@@ -19,7 +19,8 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
-use super::MediaError;
+use super::guard::guarded;
+use super::{header, MediaError};
 
 /// Give up after this many failures in a row.
 const MAX_CONSECUTIVE_ERRORS: usize = 64;
@@ -89,7 +90,16 @@ fn open_format(
 }
 
 /// Read the header of the media file at `path`: channels, rate and length.
+/// The header is checked first ([`header::check`]); a panic in the decoder
+/// is an error for this file ([`guarded`]).
 pub fn probe(path: &Path) -> Result<MediaInfo, MediaError> {
+    guarded(path, || {
+        header::check(path)?;
+        probe_checked(path)
+    })
+}
+
+fn probe_checked(path: &Path) -> Result<MediaInfo, MediaError> {
     let (_, _, params) = open_format(path, false)?;
     Ok(MediaInfo {
         channels: params.channels.map_or(1, |c| c.count()),
@@ -117,14 +127,27 @@ fn open(path: &Path) -> Result<Stream, MediaError> {
 }
 
 /// Decode the file at `path`, handing each decoded packet to `sink` with the
-/// file's sample rate and one slice per channel.
+/// file's sample rate and one slice per channel. The header is checked
+/// first ([`header::check`]; its warnings lead the decode's), and a panic
+/// in the decoder is an error for this file ([`guarded`]).
 pub fn decode(
     path: &Path,
+    sink: impl FnMut(u32, &[&[f32]]) -> std::io::Result<()>,
+) -> Result<Decoded, MediaError> {
+    guarded(path, || {
+        let warnings = header::check(path)?;
+        decode_checked(path, warnings, sink)
+    })
+}
+
+fn decode_checked(
+    path: &Path,
+    mut warnings: Vec<String>,
     mut sink: impl FnMut(u32, &[&[f32]]) -> std::io::Result<()>,
 ) -> Result<Decoded, MediaError> {
     let mut stream = open(path)?;
     let name = path.display().to_string();
-    let mut warnings = Vec::new();
+    let from_header = warnings.len();
     let mut skipped = 0usize;
     let mut consecutive = 0usize;
     let mut frames = 0u64;
@@ -200,7 +223,7 @@ pub fn decode(
     }
     if skipped > 0 {
         warnings.insert(
-            0,
+            from_header,
             format!("{name}: skipped {skipped} damaged packet(s); those moments are missing"),
         );
     }

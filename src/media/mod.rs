@@ -7,6 +7,8 @@
 
 pub mod cache;
 pub mod decode;
+pub mod guard;
+pub mod header;
 pub mod overview;
 pub mod pool;
 pub mod resample;
@@ -28,6 +30,13 @@ pub enum MediaError {
     Unsupported { path: PathBuf, why: String },
     /// The file is damaged beyond use.
     Damaged { path: PathBuf, why: String },
+    /// A header field that makes the audio unreadable: `chunk` names where
+    /// it is ("fmt chunk", "COMM chunk", "STREAMINFO"), `why` the field.
+    Header {
+        path: PathBuf,
+        chunk: String,
+        why: String,
+    },
 }
 
 impl fmt::Display for MediaError {
@@ -36,6 +45,9 @@ impl fmt::Display for MediaError {
             MediaError::Io { path, source } => write!(f, "{}: {source}", path.display()),
             MediaError::Unsupported { path, why } => write!(f, "{}: {why}", path.display()),
             MediaError::Damaged { path, why } => write!(f, "{}: damaged: {why}", path.display()),
+            MediaError::Header { path, chunk, why } => {
+                write!(f, "{}: {chunk}: {why}", path.display())
+            }
         }
     }
 }

@@ -9,7 +9,11 @@ use std::io::{self, Read};
 use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 
+use super::header::MAX_CHANNELS;
 use super::MediaError;
+
+/// Chunks looked at before the audio data.
+const MAX_CHUNKS: usize = 4096;
 
 /// How samples are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,9 +111,9 @@ pub fn probe(path: &Path) -> Result<Result<WavInfo, NotDirect>, MediaError> {
     let mut ds64_data_size: Option<u64> = None;
     let mut fmt: Option<(SampleFormat, usize, u32, usize)> = None;
     let mut time_reference = None;
-    loop {
+    for _ in 0..MAX_CHUNKS {
         let mut chunk = [0u8; 8];
-        if at + 8 > file_len {
+        if at.saturating_add(8) > file_len {
             return Err(damaged("the file ends before its audio data begins".into()));
         }
         file.read_exact_at(&mut chunk, at).map_err(io_err)?;
@@ -117,25 +121,28 @@ pub fn probe(path: &Path) -> Result<Result<WavInfo, NotDirect>, MediaError> {
         let size32 = u32_at(&chunk, 4);
         let body = at + 8;
         match &id {
-            b"ds64" => {
+            b"ds64" if size32 >= 24 && body + 24 <= file_len => {
                 let mut b = [0u8; 24];
                 file.read_exact_at(&mut b, body).map_err(io_err)?;
                 ds64_data_size = Some(u64_at(&b, 8));
             }
-            b"fmt " => {
+            b"fmt " if fmt.is_none() => {
                 if size32 < 16 {
                     return Err(damaged(format!(
                         "the fmt chunk is {size32} bytes, fewer than 16"
                     )));
                 }
                 let mut b = vec![0u8; size32.min(64) as usize];
+                if body + b.len() as u64 > file_len {
+                    return Err(damaged("the file ends inside the fmt chunk".into()));
+                }
                 file.read_exact_at(&mut b, body).map_err(io_err)?;
                 fmt = Some(match parse_fmt(&b) {
                     Ok(f) => f,
                     Err(e) => return Ok(Err(e)),
                 });
             }
-            b"bext" if size32 >= 346 => {
+            b"bext" if size32 >= 346 && body + 346 <= file_len => {
                 let mut b = [0u8; 8];
                 file.read_exact_at(&mut b, body + 338).map_err(io_err)?;
                 time_reference = Some(u64_at(&b, 0));
@@ -144,9 +151,8 @@ pub fn probe(path: &Path) -> Result<Result<WavInfo, NotDirect>, MediaError> {
                 let Some((format, channels, sample_rate, block_align)) = fmt else {
                     return Err(damaged("the audio data comes before the fmt chunk".into()));
                 };
-                let declared = if rf64 && size32 == u32::MAX {
-                    ds64_data_size
-                        .ok_or_else(|| damaged("an RF64 file without a ds64 chunk".into()))?
+                let declared = if rf64 && size32 == u32::MAX && ds64_data_size.is_some() {
+                    ds64_data_size.unwrap_or_default()
                 } else if size32 == 0 || size32 == u32::MAX {
                     // Written by a recorder that never went back to fill in the size.
                     file_len - body
@@ -171,6 +177,9 @@ pub fn probe(path: &Path) -> Result<Result<WavInfo, NotDirect>, MediaError> {
         let size = size32 as u64;
         at = body + size + (size & 1);
     }
+    Err(damaged(format!(
+        "more than {MAX_CHUNKS} chunks before the audio data"
+    )))
 }
 
 /// The sample format, channels, rate and block size of a fmt chunk.
@@ -202,7 +211,11 @@ fn parse_fmt(b: &[u8]) -> Result<(SampleFormat, usize, u32, usize), NotDirect> {
             )))
         }
     };
-    if channels == 0 || sample_rate == 0 || block_align != channels * format.bytes() {
+    if channels == 0
+        || channels > MAX_CHANNELS
+        || sample_rate == 0
+        || block_align != channels * format.bytes()
+    {
         return Err(NotDirect::Encoding(format!(
             "{channels} channels at {sample_rate} Hz in blocks of {block_align} bytes"
         )));
