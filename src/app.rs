@@ -299,12 +299,22 @@ impl App {
 
     /// Handle one key.
     pub fn handle_key(&mut self, key: Key) {
+        if let Some(plain) = self.unmapped_meta(key) {
+            self.handle_key(Key::plain(KeyCode::Esc));
+            self.handle_key(plain);
+            return;
+        }
         self.keys_handled += 1;
         self.desk.changed = true;
         if self.macro_depth == 0 {
             if let Some((_, keys)) = &mut self.recording {
                 keys.push(key);
             }
+        }
+        if self.colon_escapes(key) {
+            self.open_command_line();
+            self.sequence_done();
+            return;
         }
         if self.overlay.is_some() {
             self.overlay_key(key);
@@ -316,6 +326,52 @@ impl App {
             Mode::Normal | Mode::Visual => self.normal_key(key),
         }
         self.take_pass();
+    }
+
+    /// A terminal reads Esc and the key right after it as one Alt-key when
+    /// they arrive together (a script, a slow SSH link): `Esc :q!` would
+    /// otherwise be Alt-: and `q!`. An Alt-letter that nothing maps is
+    /// taken as the two keys; this gives back the second.
+    fn unmapped_meta(&self, key: Key) -> Option<Key> {
+        if !key.alt || key.ctrl || !matches!(key.code, KeyCode::Char(_)) {
+            return None;
+        }
+        let plain = Key { alt: false, ..key };
+        if self.overlay.is_some() || self.mode == Mode::Command || self.awaiting.is_some() {
+            return Some(plain);
+        }
+        let mut keys = self.pending.clone();
+        keys.push(key);
+        match self.keymap.mode(self.key_mode()).lookup(&keys) {
+            Lookup::NotFound => Some(plain),
+            _ => None,
+        }
+    }
+
+    /// `:` reaches the command line from any state: a help or message
+    /// popup, a pending count, register or key sequence, a command waiting
+    /// for its letter (but `@:`, which replays the last command line).
+    fn colon_escapes(&self, key: Key) -> bool {
+        if key != Key::plain(KeyCode::Char(':')) || self.mode == Mode::Command {
+            return false;
+        }
+        match &self.awaiting {
+            Some((spec, _, _)) => !matches!(spec.run, Run::App(AppAction::PlayMacro)),
+            None => self.overlay.is_some() || !self.pending.is_empty(),
+        }
+    }
+
+    fn open_command_line(&mut self) {
+        self.overlay = None;
+        self.awaiting = None;
+        self.pending.clear();
+        self.count = None;
+        self.register = None;
+        if self.mode == Mode::Visual {
+            self.leave_visual();
+        }
+        self.mode = Mode::Command;
+        self.line.clear();
     }
 
     fn sequence_done(&mut self) {
@@ -558,13 +614,7 @@ impl App {
                 self.register = None;
                 self.count = None;
             }
-            AppAction::CommandLine => {
-                if self.mode == Mode::Visual {
-                    self.leave_visual();
-                }
-                self.mode = Mode::Command;
-                self.line.clear();
-            }
+            AppAction::CommandLine => self.open_command_line(),
             AppAction::Help => self.help(args.word(0)),
             AppAction::Yank => self.yank(),
             AppAction::Put => self.put(),

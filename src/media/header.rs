@@ -330,12 +330,14 @@ impl Header<'_> {
                 match sub {
                     0x0001 => fixed(&[8, 16, 24, 32], "extensible PCM")?,
                     0x0003 => fixed(&[32, 64], "extensible IEEE float")?,
-                    _ => return Err(MediaError::Unsupported {
-                        path: self.path.to_path_buf(),
-                        why: format!(
+                    _ => {
+                        return Err(MediaError::Unsupported {
+                            path: self.path.to_path_buf(),
+                            why: format!(
                             "fmt chunk: extensible sub-format {sub:#06x} is not one dubstage reads"
                         ),
-                    }),
+                        })
+                    }
                 }
                 if valid > bits {
                     return Err(self.bad(
