@@ -75,7 +75,7 @@ impl MediaCache {
         if let Ok(info) = guarded(path, || wav::probe(path))? {
             if info.sample_rate == rate {
                 // The cut-off data is said once, below, in frames.
-                warnings.retain(|w| !w.contains("runs past the end of the file"));
+                warnings.retain(|w| !w.contains("cut short"));
                 if let Some(declared) = info.declared_frames {
                     warnings.push(format!(
                         "{}: the file is cut short: {} of the {declared} frames its header promises are present; the rest plays as silence",

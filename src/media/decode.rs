@@ -2,6 +2,9 @@
 //! float width, extensible, Broadcast WAV, ADPCM, A-law, mu-law), FLAC,
 //! AIFF and AIFF-C, MP3 and Ogg Vorbis.
 //!
+//! PCM and float WAV files (also RF64) are read by our own reader
+//! ([`super::wav`]) instead, as playback reads them.
+//!
 //! A damaged file is decoded as far as it goes: a bad packet is skipped and
 //! counted, a cut-off file ends where the data ends, and either way the
 //! caller gets a warning that names the file. A file that yields no audio at
@@ -20,6 +23,7 @@ use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
 use super::guard::guarded;
+use super::wav::{self, WavInfo, WavReader};
 use super::{header, MediaError};
 
 /// Give up after this many failures in a row.
@@ -145,6 +149,9 @@ fn decode_checked(
     mut warnings: Vec<String>,
     mut sink: impl FnMut(u32, &[&[f32]]) -> std::io::Result<()>,
 ) -> Result<Decoded, MediaError> {
+    if let Ok(info) = wav::probe(path)? {
+        return read_wav(path, info, warnings, sink);
+    }
     let mut stream = open(path)?;
     let name = path.display().to_string();
     let from_header = warnings.len();
@@ -239,6 +246,48 @@ fn decode_checked(
     Ok(Decoded {
         channels: stream.channels,
         sample_rate: stream.sample_rate,
+        frames,
+        warnings,
+    })
+}
+
+/// A PCM or float WAV (RIFF, RF64, BW64) through our own reader, the same
+/// one playback uses, so that every entry point reads such a file alike.
+fn read_wav(
+    path: &Path,
+    info: WavInfo,
+    warnings: Vec<String>,
+    mut sink: impl FnMut(u32, &[&[f32]]) -> std::io::Result<()>,
+) -> Result<Decoded, MediaError> {
+    const BLOCK: usize = 4096;
+    let io_err = |source| MediaError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    if info.frames == 0 {
+        return Err(MediaError::Damaged {
+            path: path.to_path_buf(),
+            why: "the file holds no audio".into(),
+        });
+    }
+    let (channels, sample_rate, frames) = (info.channels, info.sample_rate, info.frames);
+    let mut reader = WavReader::open(path, info)?;
+    let which: Vec<usize> = (0..channels).collect();
+    let mut buffers = vec![vec![0.0f32; BLOCK]; channels];
+    let mut at = 0u64;
+    while at < frames {
+        let n = (frames - at).min(BLOCK as u64) as usize;
+        {
+            let mut outs: Vec<&mut [f32]> = buffers.iter_mut().map(|b| &mut b[..]).collect();
+            reader.read(at, n, &which, &mut outs).map_err(io_err)?;
+        }
+        let planes: Vec<&[f32]> = buffers.iter().map(|b| &b[..n]).collect();
+        sink(sample_rate, &planes).map_err(io_err)?;
+        at += n as u64;
+    }
+    Ok(Decoded {
+        channels,
+        sample_rate,
         frames,
         warnings,
     })

@@ -191,7 +191,7 @@ impl Header<'_> {
                 if let Some(size) = declared.filter(|&s| s > room) {
                     self.warn(
                         "data chunk",
-                        format!("size {size} runs past the end of the file; reading the {room} bytes present"),
+                        format!("the file is cut short: size {size} runs past its end; reading the {room} bytes present"),
                     );
                 }
                 let present = declared.unwrap_or(room).min(room);
