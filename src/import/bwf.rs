@@ -118,7 +118,7 @@ fn riff_chunks(path: &Path) -> std::io::Result<Chunks> {
     let mut data_size64 = None;
     let mut at = 12u64;
     for _ in 0..MAX_CHUNKS {
-        if at + 8 > len {
+        if at.saturating_add(8) > len {
             break;
         }
         let mut chunk = [0u8; 8];

@@ -117,11 +117,15 @@ impl MediaCache {
             .unwrap_or_default();
         if let Ok(Ok(info)) = wav::probe(&cached) {
             if info.declared_frames.is_none() && info.sample_rate == rate {
+                // What the conversion warned of is said again each time.
+                let warnings = fs::read_to_string(warnings_path(&cached))
+                    .map(|t| t.lines().map(str::to_string).collect())
+                    .unwrap_or(warnings);
                 return Ok(Prepared {
                     file: cached,
                     info,
                     conversion: Some(format!("decoded from {ext} (cached)")),
-                    warnings: Vec::new(),
+                    warnings,
                 });
             }
         }
@@ -181,6 +185,12 @@ impl MediaCache {
                 .map_err(cache_err)?;
         }
         writer.finish().map_err(cache_err)?;
+        let notes = warnings_path(cached);
+        if decoded.warnings.is_empty() {
+            let _ = fs::remove_file(&notes);
+        } else {
+            fs::write(&notes, decoded.warnings.join("\n")).map_err(cache_err)?;
+        }
         fs::rename(&partial, cached).map_err(cache_err)?;
         let info = wav::probe(cached)?.map_err(|_| MediaError::Damaged {
             path: cached.to_path_buf(),
@@ -201,6 +211,11 @@ impl MediaCache {
             warnings: decoded.warnings,
         })
     }
+}
+
+/// Where the warnings of a cached conversion are kept, beside it.
+fn warnings_path(cached: &Path) -> PathBuf {
+    cached.with_extension("wav.warnings")
 }
 
 /// FNV-1a: a small hash that stays the same from build to build.

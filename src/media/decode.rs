@@ -47,6 +47,8 @@ struct Stream {
     track_id: u32,
     channels: usize,
     sample_rate: u32,
+    /// Frames the header promises, where it says.
+    promised: Option<u64>,
 }
 
 /// What a media file's header says, before decoding.
@@ -127,6 +129,7 @@ fn open(path: &Path) -> Result<Stream, MediaError> {
         decoder,
         channels,
         sample_rate: params.sample_rate.unwrap_or(0),
+        promised: params.n_frames,
     })
 }
 
@@ -233,6 +236,15 @@ fn decode_checked(
             from_header,
             format!("{name}: skipped {skipped} damaged packet(s); those moments are missing"),
         );
+    }
+    // A file cut off between packets ends without an error; its header
+    // still says how long it was (give or take two MP3 frames of a codec's padding).
+    if let Some(promised) = stream.promised {
+        if from_header == 0 && frames > 0 && frames + 2304 < promised {
+            warnings.push(format!(
+                "{name}: the file is cut short: {frames} of the {promised} frames its header promises were decoded"
+            ));
+        }
     }
     if frames == 0 {
         return Err(MediaError::Damaged {
