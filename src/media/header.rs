@@ -523,6 +523,19 @@ impl Header<'_> {
                     "FLAC metadata",
                     format!("block {i} has the invalid type 127"),
                 ));
+            } else if kind == 4 || kind == 6 {
+                // The lengths inside a comment or picture block are what a
+                // reader sizes its buffers by: each must fit in the block.
+                let mut b = vec![0u8; size as usize];
+                self.read("FLAC metadata", body, &mut b)?;
+                let (chunk, lengths) = if kind == 4 {
+                    ("VORBIS_COMMENT", comment_lengths(&b))
+                } else {
+                    ("PICTURE", picture_lengths(&b))
+                };
+                if let Err(why) = lengths {
+                    return Err(self.bad(chunk, format!("block {i}: {why}")));
+                }
             }
             at = body + size;
             if last {
@@ -564,6 +577,54 @@ impl Header<'_> {
         }
         Ok(())
     }
+}
+
+/// A length field at `at` of `b` (`little`-endian or big) that must leave
+/// room for what it counts; the offset after what it counts.
+fn length_at(b: &[u8], at: usize, little: bool, what: &str) -> Result<usize, String> {
+    let Some(field) = b.get(at..at + 4) else {
+        return Err(format!("the {what} length at byte {at} is cut off"));
+    };
+    let field = [field[0], field[1], field[2], field[3]];
+    let n = if little {
+        u32::from_le_bytes(field)
+    } else {
+        u32::from_be_bytes(field)
+    } as usize;
+    let end = at + 4;
+    if n > b.len() - end {
+        return Err(format!(
+            "{what} length {n} at byte {at} runs past the block's {} bytes",
+            b.len()
+        ));
+    }
+    Ok(end + n)
+}
+
+/// A Vorbis comment block: vendor string, count, comments, each with a
+/// little-endian length.
+fn comment_lengths(b: &[u8]) -> Result<(), String> {
+    let mut at = length_at(b, 0, true, "vendor string")?;
+    let Some(count) = b.get(at..at + 4) else {
+        return Err("the comment count is cut off".into());
+    };
+    let count = u32::from_le_bytes([count[0], count[1], count[2], count[3]]) as usize;
+    at += 4;
+    if count > (b.len() - at) / 4 {
+        return Err(format!("{count} comments cannot fit in {} bytes", b.len()));
+    }
+    for _ in 0..count {
+        at = length_at(b, at, true, "comment")?;
+    }
+    Ok(())
+}
+
+/// A FLAC picture block: type, MIME type, description, four numbers, data.
+fn picture_lengths(b: &[u8]) -> Result<(), String> {
+    let at = length_at(b, 4, false, "MIME type")?;
+    let at = length_at(b, at, false, "description")?;
+    length_at(b, at + 16, false, "picture data")?;
+    Ok(())
 }
 
 /// An 80-bit IEEE 754 extended float (AIFF's sample rate) as f64.

@@ -718,6 +718,14 @@ pub fn corpus() -> Vec<Case> {
             Refused("FLAC metadata: no audio frames"),
         ),
         case(
+            "flac_comment_length.flac",
+            flac(|b| {
+                let at = b.windows(5).position(|w| w == b"Comme").unwrap() - 4;
+                b[at..at + 4].copy_from_slice(&0x7FFF_FFFFu32.to_le_bytes());
+            }),
+            Refused("VORBIS_COMMENT: block 2: comment length 2147483647"),
+        ),
+        case(
             "flac_total_zero.flac",
             flac(|b| streaminfo_packed(b, |p| p & !0xF_FFFF_FFFF)),
             Read,
