@@ -11,8 +11,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::command::desk::{Desk, OpenOptions};
-use crate::command::registry::{self, AppAction, Args, CommandSpec, Kind, Run, OPTIONS};
+use crate::command::registry;
+use crate::command::spec::{AppAction, Args, CommandSpec, Kind, Run};
 use crate::command::strip::{show_db, show_pan, StripId};
+use crate::command::timeline::OPTIONS;
 use crate::edit::journal::Entry;
 use crate::keymap::{parse_keys, show_keys, Key, KeyCode, KeyMode, Keymap, Lookup};
 use crate::model::Session;
