@@ -562,3 +562,31 @@ fn random_keys_never_panic() {
         }
     }
 }
+
+#[test]
+fn colon_reaches_the_command_line_from_every_state() {
+    // Help open, a sequence pending, a letter awaited, a count and a
+    // register typed: `:q!` quits from each (tests/quit.rs does the same
+    // with the real program in tmux).
+    for before in ["?", "g", "m", "3", "\"a", "v", "qa"] {
+        let (_d, mut app) = demo();
+        keys(&mut app, "i");
+        keys(&mut app, before);
+        keys(&mut app, ":q!<cr>");
+        assert!(app.quit, "after {before:?}");
+    }
+    // `@:` still replays the last command line.
+    let (_d, mut app) = demo();
+    keys(&mut app, ":goto 2s<cr>0");
+    assert_eq!(app.desk.playhead(), 0);
+    keys(&mut app, "@:");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.desk.playhead(), 2 * 48_000, "@: ran :goto 2s again");
+    // Esc and `:` read together are Alt-: (unmapped): taken as both keys.
+    for before in ["", "v", ":wrong"] {
+        let (_d, mut app) = demo();
+        keys(&mut app, before);
+        keys(&mut app, "<A-:>q!<cr>");
+        assert!(app.quit, "Esc :q! after {before:?}");
+    }
+}
