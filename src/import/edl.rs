@@ -4,8 +4,10 @@
 //! REC-IN REC-OUT`. Read here:
 //! - `TITLE:` and `FCM: DROP FRAME` / `FCM: NON-DROP FRAME` (drop-frame
 //!   labels are also recognised by a `;` before the frames);
-//! - channel fields `A`, `A2`, `AA`, `B`, `A3`, `A4`, any of them with `/V`,
-//!   `V` and `NONE`, and Avid's `AUD 3 4` lines that add A3 and A4;
+//! - channel fields ([`super::channels`]) `A`, `A2`, `AA`, `B`, `A3`, Avid's
+//!   groups `A12`, `A34`, `A1234`, any of them with `/V`, `V` and `NONE`, and
+//!   Avid's `AUD 3 4` lines that add A3 and A4 to the event; picture events
+//!   are kept as the cut's shots;
 //! - cuts (`C`) and dissolves (`D nnn`), in the two-line form (the outgoing
 //!   reel as a zero-length cut, then the incoming reel with `D`) or alone;
 //!   a dissolve to or from the black reel (`BL`) is a fade;
@@ -21,7 +23,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, MediaHint};
+use super::channels::{self, Channels};
+use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, MediaHint, Shot};
 use super::time::Seconds;
 use super::ImportError;
 use crate::model::timecode::{FrameRate, Timecode};
@@ -54,12 +57,15 @@ struct EventLine {
     line: usize,
     number: u32,
     reel: String,
-    audio: Vec<u16>,
+    /// Audio tracks, and whether they are a stereo pair and the event has picture.
+    channels: Channels,
     transition: Transition,
     src_in: Seconds,
     src_out: Seconds,
     rec_in: Seconds,
     rec_out: Seconds,
+    /// The record in of the picture (before a split edit's audio delay).
+    picture_in: Seconds,
     clip_name: Option<String>,
     source_file: Option<String>,
     /// `M2` speed in frames per second, and its line.
@@ -78,20 +84,15 @@ impl EventLine {
 }
 
 /// Parse the EDL `text` read from `path` (named in errors). `rate` is the
-/// timecode rate to read it at; without it the EDL must be drop-frame.
+/// timecode rate to read it at, checked against its frame fields; without
+/// it the EDL is read at drop-frame when it says so, else at the rate its
+/// timecodes imply ([`super::rate`]; with media, [`super::rate::read_edl`]).
 pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, ImportError> {
-    let base = match rate {
-        Some(rate) => rate,
-        None if says_drop_frame(text) => FrameRate::Fps29_97Df,
-        None => {
-            return Err(ImportError::Cut {
-                path: path.to_path_buf(),
-                message: "a CMX3600 EDL only says its frame rate when it is drop-frame: \
-                          give --rate (23.976, 24, 25, 29.97 or 30)"
-                    .into(),
-            })
-        }
-    };
+    super::rate::read_edl(text, path, rate, None)
+}
+
+/// Parse the EDL `text` at the timecode rate `base`.
+pub(super) fn parse_at(text: &str, path: &Path, base: FrameRate) -> Result<Cut, ImportError> {
     let mut reader = Reader::new(path, base);
     for (index, raw) in text.lines().enumerate() {
         reader.line(index + 1, raw)?;
@@ -100,7 +101,7 @@ pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, Im
 }
 
 /// Whether the EDL declares drop-frame or writes drop-frame labels.
-fn says_drop_frame(text: &str) -> bool {
+pub(super) fn says_drop_frame(text: &str) -> bool {
     text.lines().any(|l| {
         let l = l.trim().to_ascii_uppercase();
         (l.starts_with("FCM:") && !l.contains("NON")) || (starts_with_digit(&l) && l.contains(';'))
@@ -242,7 +243,7 @@ impl Reader {
             )
         })?;
         let reel = tokens[1].to_string();
-        let audio = self.channels(line, tokens[2])?;
+        let channels = channels::parse(tokens[2]).ok_or_else(|| self.bad_channels(line, tokens[2]))?;
         let times = &tokens[tokens.len() - 4..];
         let transition = self.transition(line, &tokens[3..tokens.len() - 4])?;
         let src_in = self.timecode(line, times[0], "source in")?;
@@ -262,6 +263,7 @@ impl Reader {
             ));
         }
         let mut src_in = src_in;
+        let picture_in = rec_in;
         if let Some(delay) = self.split_delay.take() {
             // The audio of a split edit comes in this much after the picture.
             let delay = delay.min(rec_out - rec_in);
@@ -272,12 +274,13 @@ impl Reader {
             line,
             number,
             reel,
-            audio,
+            channels,
             transition,
             src_in,
             src_out,
             rec_in,
             rec_out,
+            picture_in,
             clip_name: None,
             source_file: None,
             speed: None,
@@ -285,36 +288,11 @@ impl Reader {
         })
     }
 
-    /// The audio tracks of a channel field such as `AA/V`, `A2`, `B`, `NONE`.
-    fn channels(&self, line: usize, field: &str) -> Result<Vec<u16>, ImportError> {
-        let mut audio = Vec::new();
-        for part in field.to_ascii_uppercase().split('/') {
-            match part {
-                "V" | "NONE" => {}
-                "A" | "B" => audio.push(1),
-                "AA" => audio.extend([1, 2]),
-                p if p.len() > 1
-                    && p.starts_with('A')
-                    && p[1..].bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    match p[1..].parse::<u16>() {
-                        Ok(n) if n >= 1 => audio.push(n),
-                        _ => return Err(self.bad_channels(line, field)),
-                    }
-                }
-                _ => return Err(self.bad_channels(line, field)),
-            }
-        }
-        audio.sort_unstable();
-        audio.dedup();
-        Ok(audio)
-    }
-
     fn bad_channels(&self, line: usize, field: &str) -> ImportError {
         self.error(
             line,
             format!(
-                "\"{field}\" is not a channel field: expected V, A, A2, AA, B, A3, A4 (each optionally with /V) or NONE"
+                "\"{field}\" is not a channel field: expected V, A, A2, AA, B, A3, A12, A34, A1234 (each optionally with /V) or NONE"
             ),
         )
     }
@@ -472,14 +450,17 @@ impl Reader {
         let Some(event) = self.events.last_mut().and_then(|g| g.last_mut()) else {
             return Err(self.error(line, "AUD before any event"));
         };
-        event.audio.extend(tracks);
-        event.audio.sort_unstable();
-        event.audio.dedup();
+        let audio = &mut event.channels.audio;
+        audio.extend(tracks);
+        audio.sort_unstable();
+        audio.dedup();
+        event.channels.pair &= audio.len() == 2;
         Ok(())
     }
 
     fn finish(mut self) -> Result<Cut, ImportError> {
         let mut tracks: BTreeMap<u16, Vec<CutClip>> = BTreeMap::new();
+        let mut video: Vec<Shot> = Vec::new();
         for group in std::mem::take(&mut self.events) {
             for (i, event) in group.iter().enumerate() {
                 let next_dissolves = group
@@ -490,23 +471,26 @@ impl Reader {
                     continue; // the outgoing side of a dissolve, taken by the next line
                 }
                 let outgoing = i.checked_sub(1).map(|k| &group[k]);
-                for &track in &event.audio {
+                for &track in &event.channels.audio {
                     let clips = tracks.entry(track).or_default();
                     self.place(clips, event, outgoing, track);
                 }
+                if event.channels.video {
+                    video.push(shot(event));
+                }
             }
         }
-        if tracks.values().all(Vec::is_empty) {
+        video.sort_by_key(|s| s.record_in);
+        if tracks.values().all(Vec::is_empty) && video.is_empty() {
             return Err(ImportError::Cut {
                 path: self.path.clone(),
-                message: "the EDL has no audio events: nothing to import".into(),
+                message: "the EDL has no events: nothing to import".into(),
             });
         }
-        let start = tracks
-            .values()
-            .flatten()
-            .map(|c| c.record_in)
-            .min()
+        // The audio's first record timecode, or the picture's in a video-only cut.
+        let audio_start = tracks.values().flatten().map(|c| c.record_in).min();
+        let start = audio_start
+            .or_else(|| video.first().map(|s| s.record_in))
             .unwrap_or(Seconds::ZERO);
         let hour = Timecode {
             hours: start.timecode(self.base).hours,
@@ -526,6 +510,7 @@ impl Reader {
                     clips,
                 })
                 .collect(),
+            video,
             unsupported: self.unsupported,
             notes: self.notes,
         })
@@ -636,6 +621,11 @@ impl Reader {
             fade_out: Seconds::ZERO,
             gain_db: self.level(event, track),
             mute,
+            channel: channel_of(&event.channels.audio, track),
+            pair: match event.channels.audio.as_slice() {
+                [a, b] if event.channels.pair => Some([*a, *b]),
+                _ => None,
+            },
         })
     }
 
@@ -652,6 +642,38 @@ impl Reader {
             ));
         }
         first.db
+    }
+}
+
+/// The source channel that `track` reads in an event on `tracks`: its place
+/// among them, or for an event on one track, that track's number less one.
+fn channel_of(tracks: &[u16], track: u16) -> u16 {
+    match tracks {
+        [_] => track.saturating_sub(1),
+        _ => tracks
+            .iter()
+            .position(|&t| t == track)
+            .and_then(|i| u16::try_from(i).ok())
+            .unwrap_or(0),
+    }
+}
+
+/// The shot a picture event starts.
+fn shot(event: &EventLine) -> Shot {
+    let name = if event.is_black() {
+        "black".to_string()
+    } else {
+        event
+            .clip_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| event.reel.clone())
+    };
+    Shot {
+        label: format!("event {}", event.number),
+        number: event.number,
+        name: name.trim().to_string(),
+        record_in: event.picture_in,
     }
 }
 
@@ -693,19 +715,6 @@ mod tests {
 
     fn parse24(text: &str) -> Result<Cut, ImportError> {
         parse(text, Path::new("cut.edl"), Some(FrameRate::Fps24))
-    }
-
-    #[test]
-    fn channel_fields_map_to_audio_tracks() {
-        let r = Reader::new(Path::new("x.edl"), FrameRate::Fps24);
-        assert_eq!(r.channels(1, "AA/V").unwrap(), vec![1, 2]);
-        assert_eq!(r.channels(1, "A2").unwrap(), vec![2]);
-        assert_eq!(r.channels(1, "B").unwrap(), vec![1]);
-        assert_eq!(r.channels(1, "A4").unwrap(), vec![4]);
-        assert!(r.channels(1, "V").unwrap().is_empty());
-        assert!(r.channels(1, "NONE").unwrap().is_empty());
-        assert!(r.channels(1, "Q").is_err());
-        assert!(r.channels(1, "A0").is_err());
     }
 
     #[test]

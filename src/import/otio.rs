@@ -125,6 +125,7 @@ pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, Im
         rate,
         start,
         tracks,
+        video: Vec::new(),
         unsupported: reader.unsupported,
         notes: reader.notes,
     })
@@ -282,6 +283,8 @@ impl Reader<'_> {
                 }
                 "Clip" => {
                     let mut clip = self.clip(item, &name, i, at)?;
+                    // Track An reads channel n of its source.
+                    clip.channel = number.saturating_sub(1);
                     at = at + clip.duration;
                     if let Some(t) = pending.take() {
                         let outgoing = t.outgoing.and_then(|k| clips.get_mut(k));
@@ -469,6 +472,8 @@ impl Reader<'_> {
             fade_out: Seconds::ZERO,
             gain_db: 0.0,
             mute,
+            channel: 0,
+            pair: None,
         })
     }
 
