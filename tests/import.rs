@@ -124,7 +124,7 @@ fn import_cut(
     rate: Option<FrameRate>,
     start: Option<&str>,
 ) -> Result<(Session, Report), ImportError> {
-    let parsed = import::read_cut(cut, rate)?;
+    let parsed = import::read_cut(cut, rate, media)?;
     import::build(
         &parsed,
         &BuildOptions {
@@ -132,6 +132,7 @@ fn import_cut(
             media: media.to_vec(),
             start: start.map(str::to_string),
             session_dir: session_dir.to_path_buf(),
+            video_track: false,
         },
     )
 }
@@ -244,8 +245,10 @@ fn an_edl_places_each_event_at_its_record_timecode_with_bwf_source_offsets() {
     assert_eq!((a2[0].position, a2[1].position), (48_000, 5 * 48_000));
     assert_eq!(a2[0].gain_db, -3.0);
 
-    // NONE plus "AUD 3 4": tracks A3 and A4.
-    for (name, channel) in [("A3", 2), ("A4", 3)] {
+    // NONE plus "AUD 3 4": tracks A3 and A4, one two-channel event whose
+    // tracks read its source's first and second channel (the room tone is
+    // mono, so both play it).
+    for (name, channel) in [("A3", 0), ("A4", 1)] {
         let room = clips(&s, name);
         assert_eq!(room.len(), 1);
         assert_eq!(
@@ -375,6 +378,7 @@ fn drop_frame_timecode_is_exact_across_the_hour_minute_and_ten_minute_boundaries
                 media: vec![dir.path().to_path_buf()],
                 start: None,
                 session_dir: dir.path().to_path_buf(),
+                video_track: false,
             },
         )
         .unwrap();
@@ -500,7 +504,7 @@ fn missing_media_are_listed_together_and_left_offline_where_they_were_expected()
 #[test]
 fn a_malformed_edl_is_refused_at_its_line() {
     let path = fixture("malformed.edl");
-    let err = import::read_cut(&path, Some(FrameRate::Fps24))
+    let err = import::read_cut(&path, Some(FrameRate::Fps24), &[])
         .unwrap_err()
         .to_string();
     assert!(
@@ -543,9 +547,9 @@ fn a_malformed_edl_is_refused_at_its_line() {
             "give --rate",
         ),
         (
-            "001  R1  V  C  01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n",
+            "TITLE: nothing\n",
             Some(FrameRate::Fps24),
-            "the EDL has no audio events",
+            "the EDL has no events",
         ),
         (
             "001  R1  A  D  xx  01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n",
@@ -585,6 +589,7 @@ fn edl_dissolves_become_crossfades_also_alone_and_to_black() {
             media: vec![dir.path().to_path_buf()],
             start: None,
             session_dir: dir.path().to_path_buf(),
+            video_track: false,
         },
     )
     .unwrap();
@@ -795,7 +800,7 @@ fn otio_media_start_is_checked_against_the_bwf_timecode() {
 #[test]
 fn malformed_otio_is_refused_at_its_json_path() {
     let path = fixture("missing_duration.otio");
-    let err = import::read_cut(&path, None).unwrap_err().to_string();
+    let err = import::read_cut(&path, None, &[]).unwrap_err().to_string();
     assert_eq!(
         err,
         format!(
@@ -997,6 +1002,7 @@ fn damaged_cuts_are_refused_without_a_panic() {
             media: vec![dir.path().to_path_buf()],
             start: None,
             session_dir: dir.path().to_path_buf(),
+            video_track: false,
         };
         let mut import = |t: &str| {
             let cut = match import::Format::of(&path).unwrap() {
