@@ -138,7 +138,10 @@ fn a_windows_1252_avid_edl_keeps_its_accented_names_and_takes_its_rate_from_the_
         (a1[0].position, a1[0].length, a1[0].source_offset),
         (0, 3 * 48_000, 2 * 48_000)
     );
-    assert_eq!(s.sources[0].path, Path::new("media").join("Zoë – take 2.wav"));
+    assert_eq!(
+        s.sources[0].path,
+        Path::new("media").join("Zoë – take 2.wav")
+    );
     assert_eq!(clips(&s, "A2")[0].channel, 1);
     // Windows-1252's curly quotes, not Latin-1 controls.
     assert_eq!(report.offline.len(), 1);
@@ -219,7 +222,11 @@ fn avid_channel_designations_map_to_the_channels_of_one_event() {
     // channels; B: A1 (and picture) alone reads channel 1.
     assert_eq!(
         layout(&s, "A1"),
-        [at(sec(5), "poly4", 0), at(sec(9), "dual", 0), at(sec(12), "dual", 0)]
+        [
+            at(sec(5), "poly4", 0),
+            at(sec(9), "dual", 0),
+            at(sec(12), "dual", 0)
+        ]
     );
     assert_eq!(
         layout(&s, "A2"),
@@ -253,6 +260,36 @@ fn avid_channel_designations_map_to_the_channels_of_one_event() {
         ]
     );
     assert!(report.summary.ends_with(", 3 shot marker(s)"), "{report}");
+    assert!(
+        report.is_clean(),
+        "every source has the channels asked: {report}"
+    );
+
+    // Four channels of a two-channel file: the last two play its last channel, said.
+    let wide = dir.path().join("wide.edl");
+    std::fs::write(
+        &wide,
+        "001  DUAL  AA  C  10:00:00:00 10:00:01:00 01:00:00:00 01:00:01:00\n\
+         AUD  3  4\n\
+         * FROM CLIP NAME:  dual.wav\n",
+    )
+    .unwrap();
+    let (s, report) = import_cut(
+        &wide,
+        std::slice::from_ref(&media),
+        dir.path(),
+        Some(FrameRate::Fps24),
+        false,
+    )
+    .unwrap();
+    assert_eq!(layout(&s, "A4"), [at(0, "dual", 3)]);
+    assert_eq!(
+        report.notes,
+        [
+            "A3 event 1: reads channel 3 but dual.wav has 2; it plays the file's last channel",
+            "A4 event 1: reads channel 4 but dual.wav has 2; it plays the file's last channel"
+        ]
+    );
 
     // Offline, the stereo pair cannot be known to be stereo: two mono tracks.
     let (s, _) = import_cut(&cut, &[], dir.path(), Some(FrameRate::Fps24), false).unwrap();
@@ -305,10 +342,7 @@ fn a_rate_the_frame_fields_contradict_is_refused_and_a_missing_one_inferred() {
     // Event 2 at 01:00:01:15, 45 frames of 1001/30000 s after the start.
     let a1 = clips(&s, "A1");
     assert_eq!(a1[1].position, 45 * 1001 * 48_000 / 30_000);
-    assert!(
-        report.disagreements.is_empty(),
-        "the media agree: {report}"
-    );
+    assert!(report.disagreements.is_empty(), "the media agree: {report}");
 }
 
 #[test]
@@ -373,7 +407,8 @@ fn the_otio_adapters_video_cuts_give_the_shots_its_tests_state() {
     let (s, report) = import_cut(&cut, &[], dir.path(), None, true).unwrap();
     assert_eq!(s.timecode.rate, FrameRate::Fps25);
     assert!(
-        report.notes[0].contains("read at 25 fps, the lowest rate its timecodes allow (frames up to 24)"),
+        report.notes[0]
+            .contains("read at 25 fps, the lowest rate its timecodes allow (frames up to 24)"),
         "{report}"
     );
     let frame = u64::from(RATE) / 25;
@@ -392,10 +427,7 @@ fn the_otio_adapters_video_cuts_give_the_shots_its_tests_state() {
     assert_eq!(
         markers(&s),
         [
-            (
-                "V 1 ZZ100_501.take_1.0001.exr",
-                tc(0, 59, 53, 11, 24)
-            ),
+            ("V 1 ZZ100_501.take_1.0001.exr", tc(0, 59, 53, 11, 24)),
             (
                 "V 2 ZZ100_502A.take_2.0101.exr",
                 tc(0, 59, 53, 11, 24) + 31 * frame
@@ -441,7 +473,11 @@ fn the_otio_adapters_screening_and_gap_cuts_give_the_shots_its_tests_state() {
     .unwrap();
     assert_eq!(
         markers(&s),
-        [("V 1 SHOT1", 0), ("V 2 SHOT2", 40 * frame), ("V 3 SHOT3", 102 * frame)]
+        [
+            ("V 1 SHOT1", 0),
+            ("V 2 SHOT2", 40 * frame),
+            ("V 3 SHOT3", 102 * frame)
+        ]
     );
     // Its clip names lack the comment's "*": said, not guessed.
     assert!(

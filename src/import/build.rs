@@ -164,7 +164,9 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
             .filter_map(|p| builder.clip(p, ids.get(p.path())?))
             .collect();
         if !mono.is_empty() || on_track.iter().all(|p| p.stereo_pair().is_none()) {
-            session.tracks.push(cut_track(track.name.clone(), track.mute, mono));
+            session
+                .tracks
+                .push(cut_track(track.name.clone(), track.mute, mono));
         }
         if !stereo.is_empty() {
             let name = format!("{}-{}", track.name, track.number + 1);
@@ -211,7 +213,9 @@ fn shot_markers(cut: &Cut, start: Seconds, sample_rate: u32, report: &mut Report
             continue;
         }
         markers.push(Marker {
-            name: format!("V {} {}", shot.number, shot.name).trim_end().to_string(),
+            name: format!("V {} {}", shot.number, shot.name)
+                .trim_end()
+                .to_string(),
             position,
         });
     }
@@ -435,6 +439,17 @@ impl ClipBuilder<'_> {
         let fade_in = self.samples(c.record_in + c.fade_in).min(end) - position;
         let fade_out = end - self.samples(c.record_out() - c.fade_out).max(position);
         let (fade_in, fade_out) = self.fit_fades(p, length, fade_in, fade_out);
+        if let Some(info) = p.info().filter(|i| i.channels > 1) {
+            if usize::from(c.channel) >= info.channels {
+                self.report.notes.push(format!(
+                    "{}: reads channel {} but {} has {}; it plays the file's last channel",
+                    p.label(),
+                    c.channel + 1,
+                    media_label(p.path(), Some(info)),
+                    info.channels
+                ));
+            }
+        }
         Some(Clip {
             name: c.name.clone(),
             source: source.to_string(),
@@ -593,24 +608,30 @@ fn summary(session: &Session, report: &Report) -> String {
     let clips: usize = session.tracks.iter().map(|t| t.clips.len()).sum();
     let names: Vec<&str> = session.tracks.iter().map(|t| t.name.as_str()).collect();
     let offline: usize = report.offline.len();
-    format!(
-        "{clips} clip(s) on {} track(s) ({}) from {} source(s){}, {} Hz, {} fps from {}",
-        session.tracks.len(),
-        names.join(", "),
-        session.sources.len(),
-        if offline > 0 {
-            format!(" ({offline} not found)")
-        } else {
-            String::new()
-        },
-        session.sample_rate,
-        session.timecode.rate,
-        session.timecode.start
-    ) + &if session.markers.is_empty() {
+    let content = if session.tracks.is_empty() {
+        "no tracks (a video-only cut)".to_string()
+    } else {
+        format!(
+            "{clips} clip(s) on {} track(s) ({}) from {} source(s){}",
+            session.tracks.len(),
+            names.join(", "),
+            session.sources.len(),
+            if offline > 0 {
+                format!(" ({offline} not found)")
+            } else {
+                String::new()
+            }
+        )
+    };
+    let markers = if session.markers.is_empty() {
         String::new()
     } else {
         format!(", {} shot marker(s)", session.markers.len())
-    }
+    };
+    format!(
+        "{content}, {} Hz, {} fps from {}{markers}",
+        session.sample_rate, session.timecode.rate, session.timecode.start
+    )
 }
 
 /// A source file for people: its name, with the scene and take its iXML

@@ -62,9 +62,8 @@ pub fn parse(field: &str) -> Option<Channels> {
 /// ascending digits from 1 to 9.
 fn group(digits: &str) -> Option<Vec<u16>> {
     let tracks: Vec<u16> = digits.bytes().map(|b| u16::from(b - b'0')).collect();
-    let consecutive = tracks.len() >= 2
-        && tracks[0] >= 1
-        && tracks.windows(2).all(|w| w[1] == w[0] + 1);
+    let consecutive =
+        tracks.len() >= 2 && tracks[0] >= 1 && tracks.windows(2).all(|w| w[1] == w[0] + 1);
     consecutive.then_some(tracks)
 }
 

@@ -243,7 +243,8 @@ impl Reader {
             )
         })?;
         let reel = tokens[1].to_string();
-        let channels = channels::parse(tokens[2]).ok_or_else(|| self.bad_channels(line, tokens[2]))?;
+        let channels =
+            channels::parse(tokens[2]).ok_or_else(|| self.bad_channels(line, tokens[2]))?;
         let times = &tokens[tokens.len() - 4..];
         let transition = self.transition(line, &tokens[3..tokens.len() - 4])?;
         let src_in = self.timecode(line, times[0], "source in")?;

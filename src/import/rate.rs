@@ -333,7 +333,10 @@ mod tests {
         let fast = vec![(FrameRate::Fps30, "b.wav".to_string())];
         let (rate, note) = infer(path, &f25, &fast).unwrap();
         assert_eq!(rate, FrameRate::Fps30);
-        assert!(note.contains("iXML timecode rate of its media (b.wav)"), "{note}");
+        assert!(
+            note.contains("iXML timecode rate of its media (b.wav)"),
+            "{note}"
+        );
         // Media that disagree among themselves are listed.
         let both = vec![
             (FrameRate::Fps23_976, "c.wav".to_string()),
