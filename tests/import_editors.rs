@@ -571,3 +571,29 @@ fn import_reads_a_windows_1252_cut_and_a_video_only_cut_from_the_command_line() 
     assert_eq!(loaded.session.markers.len(), 4);
     assert!(text(&out.stdout).contains("4 shot marker(s)"));
 }
+
+/// OTIO's test_enabled writes this video-only timeline's first track as
+/// events "Clip-001" at 00:00:00:00 and "Clip-002" at 00:00:00:03 (24 fps).
+#[test]
+fn a_video_only_otio_timeline_says_so_and_its_first_video_track_gives_the_shots() {
+    let dir = tempfile::tempdir().unwrap();
+    let cut = otio_sample("enabled.otio");
+    let err = import_cut(&cut, &[], dir.path(), None, false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("the OTIO cut has only video events (2): importing sound needs"),
+        "{err}"
+    );
+    let (s, _) = import_cut(&cut, &[], dir.path(), None, true).unwrap();
+    assert_eq!(s.timecode.rate, FrameRate::Fps24);
+    assert_eq!(
+        markers(&s),
+        [("V 1 Clip-001", 0), ("V 2 Clip-002", 3 * 2000)]
+    );
+
+    // Beside audio tracks: the picture's one clip starts with the timeline.
+    let (s, _) = import_cut(&fixture("scene.otio"), &[], dir.path(), None, true).unwrap();
+    assert_eq!(track_names(&s), ["A1", "A2"]);
+    assert_eq!(markers(&s), [("V 1 A001C003", 0)]);
+}

@@ -94,6 +94,15 @@ impl Placed<'_> {
 
 /// Build the session for `cut`, with the report of what needs attention.
 pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), ImportError> {
+    if cut.tracks.is_empty() && cut.video.is_empty() {
+        return Err(ImportError::Cut {
+            path: options.cut_path.clone(),
+            message: format!(
+                "{} has no audio and no video: nothing to import",
+                cut.format.speaker()
+            ),
+        });
+    }
     if cut.tracks.is_empty() && !options.video_track {
         return Err(ImportError::Cut {
             path: options.cut_path.clone(),
