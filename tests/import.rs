@@ -941,15 +941,24 @@ fn the_import_and_spot_commands_work_end_to_end() {
 fn damaged_cuts_are_refused_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let mut built = 0;
-    for name in ["scene.edl", "drop_frame.edl", "speed.edl", "scene.otio"] {
+    for name in [
+        "scene.edl",
+        "drop_frame.edl",
+        "speed.edl",
+        "scene.otio",
+        "avid_channels.edl",
+        "video_only.edl",
+        "otio-cmx3600/multi_audio.edl",
+        "otio-cmx3600/enabled.otio",
+    ] {
         let text = std::fs::read_to_string(fixture(name)).unwrap();
-        let path = PathBuf::from(name);
+        let path = PathBuf::from(name.rsplit('/').next().unwrap());
         let options = BuildOptions {
             cut_path: path.clone(),
             media: vec![dir.path().to_path_buf()],
             start: None,
             session_dir: dir.path().to_path_buf(),
-            video_track: false,
+            video_track: true,
         };
         let mut import = |t: &str| {
             let cut = match import::Format::of(&path).unwrap() {
@@ -959,6 +968,10 @@ fn damaged_cuts_are_refused_without_a_panic() {
             if let Ok(cut) = cut {
                 let _ = import::build(&cut, &options);
                 built += 1;
+            }
+            // Without a rate: inferred from whatever frame fields are left.
+            if let Ok(cut) = edl::parse(t, &path, None) {
+                let _ = import::build(&cut, &options);
             }
         };
         for end in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {

@@ -178,7 +178,7 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
                 .push(cut_track(track.name.clone(), track.mute, mono));
         }
         if !stereo.is_empty() {
-            let name = format!("{}-{}", track.name, track.number + 1);
+            let name = format!("{}-{}", track.name, track.number.saturating_add(1));
             // The clips read channels 1 and 2 (channel 0 is the pair's first).
             let mut pair = cut_track(name, track.mute, stereo);
             pair.format = TrackFormat::Stereo;
