@@ -438,8 +438,10 @@ fn the_otio_adapters_video_cuts_give_the_shots_its_tests_state() {
 
 /// OTIO's test_edl_read gives the screening cut's shots names like
 /// "ZZ100_501 (LAY3)" and lengths 00:00:01:07, 00:00:02:02, 00:00:01:04,
-/// 00:00:04:19, 00:00:04:05, 00:00:06:17; test_record_gaps finds the gap
-/// cut's shots at frames 0, 40 and 102.
+/// 00:00:04:19, 00:00:04:05, 00:00:06:17, and reads its `* LOC:` comments
+/// as markers: "ANIM FIX NEEDED", red, at 01:00:01:14, and one without a
+/// name on the seventh shot; test_record_gaps finds the gap cut's shots at
+/// frames 0, 40 and 102.
 #[test]
 fn the_otio_adapters_screening_and_gap_cuts_give_the_shots_its_tests_state() {
     let dir = tempfile::tempdir().unwrap();
@@ -452,16 +454,47 @@ fn the_otio_adapters_screening_and_gap_cuts_give_the_shots_its_tests_state() {
         true,
     )
     .unwrap();
-    assert_eq!(s.markers.len(), 9);
-    assert_eq!(s.markers[0].name, "V 1 ZZ100_501 (LAY3)");
-    assert_eq!(s.markers[3].name, "V 4 ZZ100_504C (LAY1)");
-    let lengths: Vec<u64> = s
-        .markers
+    let (shots, locators): (Vec<_>, Vec<_>) =
+        s.markers.iter().partition(|m| m.name.starts_with("V "));
+    assert_eq!(shots.len(), 9);
+    assert_eq!(shots[0].name, "V 1 ZZ100_501 (LAY3)");
+    assert_eq!(shots[3].name, "V 4 ZZ100_504C (LAY1)");
+    let lengths: Vec<u64> = shots
         .windows(2)
         .map(|w| (w[1].position - w[0].position) / frame)
         .take(6)
         .collect();
     assert_eq!(lengths, [31, 50, 28, 115, 101, 161]);
+    let locators: Vec<(&str, u64)> = locators
+        .iter()
+        .map(|m| (m.name.as_str(), m.position))
+        .collect();
+    assert_eq!(
+        locators,
+        [
+            ("ANIM FIX NEEDED (red)", tc(1, 0, 1, 14, 24)),
+            ("ANIM FIX NEEDED (pink)", tc(1, 0, 2, 14, 24)),
+            ("locator (green)", tc(1, 0, 15, 13, 24))
+        ]
+    );
+    // The editor's locators are markers with or without --video-track.
+    let cut = dir.path().join("notes.edl");
+    std::fs::write(
+        &cut,
+        "001  BOOM  A  C  10:00:00:00 10:00:02:00 01:00:00:00 01:00:02:00\n\
+         * LOC: 01:00:00:06 YELLOW  ADR: line missing\n\
+         * LOC: sometime RED\n",
+    )
+    .unwrap();
+    let (s, report) = import_cut(&cut, &[], dir.path(), Some(FrameRate::Fps24), false).unwrap();
+    assert_eq!(markers(&s), [("ADR: line missing (yellow)", 6 * frame)]);
+    assert!(report.summary.ends_with(", 1 locator(s)"), "{report}");
+    assert!(
+        report.notes.contains(
+            &"line 3: locator not understood and left out: LOC: sometime RED".to_string()
+        ),
+        "{report}"
+    );
 
     let (s, report) = import_cut(
         &otio_sample("gap_test.edl"),

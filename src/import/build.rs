@@ -185,11 +185,18 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
             session.tracks.push(pair);
         }
     }
+    let mut counts = String::new();
     if options.video_track {
         session.markers = shot_markers(cut, start, sample_rate, &mut report);
+        counts += &format!(", {} shot marker(s)", session.markers.len());
+    }
+    if !cut.locators.is_empty() {
+        let locators = locator_markers(cut, start, sample_rate, &mut report);
+        counts += &format!(", {} locator(s)", locators.len());
+        session.markers = merge_markers(std::mem::take(&mut session.markers), locators);
     }
     check(&session, options, &mut report)?;
-    report.summary = summary(&session, &report);
+    report.summary = summary(&session, &report) + &counts;
     Ok((session, report))
 }
 
@@ -241,6 +248,46 @@ fn shot_markers(cut: &Cut, start: Seconds, sample_rate: u32, report: &mut Report
         ));
     }
     markers
+}
+
+/// A marker at each of the editor's locators, named by its text.
+fn locator_markers(
+    cut: &Cut,
+    start: Seconds,
+    sample_rate: u32,
+    report: &mut Report,
+) -> Vec<Marker> {
+    let mut markers = Vec::new();
+    for locator in &cut.locators {
+        match u64::try_from((locator.at - start).to_samples(sample_rate)) {
+            Ok(position) => markers.push(Marker {
+                name: locator.name.clone(),
+                position,
+            }),
+            Err(_) => report.notes.push(format!(
+                "line {}: the locator \"{}\" is before the session start; it has no marker",
+                locator.line, locator.name
+            )),
+        }
+    }
+    markers
+}
+
+/// Shot and locator markers in time order, one per position (names that
+/// fall on one position are joined: "V 4 ZZ100_504C / ANIM FIX NEEDED (red)").
+fn merge_markers(shots: Vec<Marker>, locators: Vec<Marker>) -> Vec<Marker> {
+    let mut all: Vec<Marker> = shots.into_iter().chain(locators).collect();
+    all.sort_by_key(|m| m.position);
+    let mut merged: Vec<Marker> = Vec::with_capacity(all.len());
+    for marker in all {
+        match merged.last_mut() {
+            Some(last) if last.position == marker.position => {
+                last.name = format!("{} / {}", last.name, marker.name);
+            }
+            _ => merged.push(marker),
+        }
+    }
+    merged
 }
 
 /// The media's sample rate when every file found agrees (and a session can
@@ -632,13 +679,8 @@ fn summary(session: &Session, report: &Report) -> String {
             }
         )
     };
-    let markers = if session.markers.is_empty() {
-        String::new()
-    } else {
-        format!(", {} shot marker(s)", session.markers.len())
-    };
     format!(
-        "{content}, {} Hz, {} fps from {}{markers}",
+        "{content}, {} Hz, {} fps from {}",
         session.sample_rate, session.timecode.rate, session.timecode.start
     )
 }

@@ -42,6 +42,8 @@ pub struct Cut {
     pub tracks: Vec<CutTrack>,
     /// The picture's events, in record order: where the shots change.
     pub video: Vec<Shot>,
+    /// The editor's locators (Avid's `* LOC:` comments), in record order.
+    pub locators: Vec<Locator>,
     /// Things in the cut that dubstage does not reproduce (speed changes,
     /// level automation, wipes...), each naming where it is.
     pub unsupported: Vec<String>,
@@ -92,6 +94,17 @@ pub struct CutClip {
     /// tracks are these two; played as one stereo track where the source
     /// is stereo.
     pub pair: Option<[u16; 2]>,
+}
+
+/// A locator the editor left on the timeline: a note at a record time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Locator {
+    /// Its line in the cut, for reports.
+    pub line: usize,
+    /// The record time it marks, as a time of day.
+    pub at: Seconds,
+    /// Its text with its colour: "ANIM FIX NEEDED (red)".
+    pub name: String,
 }
 
 /// A picture event: the shot that starts at `record_in`.

@@ -24,7 +24,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::channels::{self, Channels};
-use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, MediaHint, Shot};
+use super::comments::{parse_level, parse_locator};
+use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, Locator, MediaHint, Shot};
 use super::time::Seconds;
 use super::ImportError;
 use crate::model::timecode::{FrameRate, Timecode};
@@ -121,6 +122,7 @@ struct Reader {
     /// Events as groups of lines with one event number.
     events: Vec<Vec<EventLine>>,
     split_delay: Option<Seconds>,
+    locators: Vec<Locator>,
     notes: Vec<String>,
     unsupported: Vec<String>,
 }
@@ -134,6 +136,7 @@ impl Reader {
             title: String::new(),
             events: Vec::new(),
             split_delay: None,
+            locators: Vec::new(),
             notes: Vec::new(),
             unsupported: Vec::new(),
         }
@@ -355,6 +358,10 @@ impl Reader {
             self.level_comment(line, text);
             return;
         }
+        if upper.starts_with("LOC:") {
+            self.locator(line, text);
+            return;
+        }
         let value = |key: &str| text[key.len()..].trim().to_string();
         let Some(group) = self.events.last_mut() else {
             return;
@@ -395,6 +402,26 @@ impl Reader {
                 "line {line}: audio level not understood and left out: {text}"
             )),
         }
+    }
+
+    /// `* LOC: 01:00:01:14 RED ANIM FIX NEEDED`: a marker at that record time.
+    fn locator(&mut self, line: usize, text: &str) {
+        let parsed = parse_locator(text).and_then(|(tc, colour, name)| {
+            Some((self.timecode(line, &tc, "locator").ok()?, colour, name))
+        });
+        let Some((at, colour, name)) = parsed else {
+            self.notes.push(format!(
+                "line {line}: locator not understood and left out: {text}"
+            ));
+            return;
+        };
+        let name = match (name.is_empty(), colour) {
+            (false, Some(c)) => format!("{name} ({c})"),
+            (false, None) => name,
+            (true, Some(c)) => format!("locator ({c})"),
+            (true, None) => "locator".into(),
+        };
+        self.locators.push(Locator { line, at, name });
     }
 
     fn speed(&mut self, line: usize, text: &str) -> Result<(), ImportError> {
@@ -482,6 +509,7 @@ impl Reader {
             }
         }
         video.sort_by_key(|s| s.record_in);
+        self.locators.sort_by_key(|l| l.at);
         if tracks.values().all(Vec::is_empty) && video.is_empty() {
             return Err(ImportError::Cut {
                 path: self.path.clone(),
@@ -512,6 +540,7 @@ impl Reader {
                 })
                 .collect(),
             video,
+            locators: self.locators,
             unsupported: self.unsupported,
             notes: self.notes,
         })
@@ -685,46 +714,12 @@ fn strip_keyword<'a>(text: &'a str, keyword: &str) -> Option<&'a str> {
         .then(|| &text[keyword.len()..])
 }
 
-/// `AUDIO LEVEL AT 01:00:00:00 IS -3.00 DB (REEL A001 A1)` as (dB, reel, track).
-fn parse_level(text: &str) -> Option<(f32, String, u16)> {
-    let upper = text.to_ascii_uppercase();
-    let tokens: Vec<&str> = upper.split_whitespace().collect();
-    let is = tokens.iter().position(|t| *t == "IS")?;
-    let db: f32 = tokens
-        .get(is + 1)?
-        .parse()
-        .ok()
-        .filter(|d: &f32| d.is_finite())?;
-    let reel_at = tokens.iter().position(|t| *t == "(REEL")?;
-    let reel_upper = tokens.get(reel_at + 1)?;
-    // Give back the reel in the letter case of the file.
-    let after = upper.find("(REEL")? + "(REEL".len();
-    let start = after + upper[after..].find(reel_upper)?;
-    let reel = text.get(start..start + reel_upper.len())?.to_string();
-    let track = tokens
-        .get(reel_at + 2)?
-        .trim_end_matches(')')
-        .strip_prefix('A')?
-        .parse()
-        .ok()?;
-    Some((db, reel, track))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse24(text: &str) -> Result<Cut, ImportError> {
         parse(text, Path::new("cut.edl"), Some(FrameRate::Fps24))
-    }
-
-    #[test]
-    fn audio_levels_are_read_from_avid_comments() {
-        assert_eq!(
-            parse_level("AUDIO LEVEL AT 01:00:00:00 IS -3.50 DB  (REEL Boom A2)"),
-            Some((-3.5, "Boom".to_string(), 2))
-        );
-        assert_eq!(parse_level("AUDIO LEVEL AT 01:00:00:00 IS LOUD"), None);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 pub mod build;
 pub mod bwf;
 pub mod channels;
+pub mod comments;
 pub mod cut;
 pub mod edl;
 pub mod find;

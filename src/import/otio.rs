@@ -135,6 +135,7 @@ pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, Im
         start,
         tracks,
         video,
+        locators: Vec::new(),
         unsupported: reader.unsupported,
         notes: reader.notes,
     })
