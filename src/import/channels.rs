@@ -58,6 +58,19 @@ pub fn parse(field: &str) -> Option<Channels> {
     Some(channels)
 }
 
+/// The source channel that `track` reads in an event on `tracks`: its place
+/// among them, or for an event on one track, that track's number less one.
+pub fn channel_of(tracks: &[u16], track: u16) -> u16 {
+    match tracks {
+        [_] => track.saturating_sub(1),
+        _ => tracks
+            .iter()
+            .position(|&t| t == track)
+            .and_then(|i| u16::try_from(i).ok())
+            .unwrap_or(0),
+    }
+}
+
 /// `12` as [1, 2], `1234` as [1, 2, 3, 4]: two or more consecutive
 /// ascending digits from 1 to 9.
 fn group(digits: &str) -> Option<Vec<u16>> {

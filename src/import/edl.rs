@@ -26,6 +26,7 @@ use std::path::{Path, PathBuf};
 use super::channels::{self, Channels};
 use super::comments::{parse_level, parse_locator};
 use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, Locator, MediaHint, Shot};
+use super::rate;
 use super::time::Seconds;
 use super::ImportError;
 use crate::model::timecode::{FrameRate, Timecode};
@@ -87,26 +88,58 @@ impl EventLine {
 /// Parse the EDL `text` read from `path` (named in errors). `rate` is the
 /// timecode rate to read it at, checked against its frame fields; without
 /// it the EDL is read at drop-frame when it says so, else at the rate its
-/// timecodes imply ([`super::rate`]; with media, [`super::rate::read_edl`]).
+/// timecodes imply ([`rate`]; with media, [`read`]).
 pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, ImportError> {
-    super::rate::read_edl(text, path, rate, None)
+    read(text, path, rate, None)
+}
+
+/// Read the EDL `text` from `path`: at `given` (refused when its frame
+/// fields contradict it), at 29.97 drop-frame when it says so, else at the
+/// rate inferred from its timecodes and, when `media` folders are given,
+/// from the iXML rate of the media its clips find there (the report's
+/// first note says which rate and why).
+pub fn read(
+    text: &str,
+    path: &Path,
+    given: Option<FrameRate>,
+    media: Option<&[PathBuf]>,
+) -> Result<Cut, ImportError> {
+    let fields = rate::frame_fields(text);
+    if let Some(rate) = given {
+        if let Some(fields) = &fields {
+            rate::check(path, rate, fields)?;
+        }
+        return parse_at(text, path, rate);
+    }
+    if rate::says_drop_frame(text) {
+        return parse_at(text, path, FrameRate::Fps29_97Df);
+    }
+    let Some(fields) = fields else {
+        // No event to take a rate from: what is wrong is said by the reader.
+        return parse_at(text, path, FrameRate::Fps24);
+    };
+    let rates = match (media, rate::consistent(fields.max).first()) {
+        (Some(folders), Some(&provisional)) => {
+            // Which files the clips use does not depend on the rate.
+            let cut = parse_at(text, path, provisional)?;
+            let cut_dir = path.parent().unwrap_or(Path::new("."));
+            rate::media_rates(&cut, folders, cut_dir)?
+        }
+        _ => Vec::new(),
+    };
+    let (rate, note) = rate::infer(path, &fields, &rates)?;
+    let mut cut = parse_at(text, path, rate)?;
+    cut.notes.insert(0, note);
+    Ok(cut)
 }
 
 /// Parse the EDL `text` at the timecode rate `base`.
-pub(super) fn parse_at(text: &str, path: &Path, base: FrameRate) -> Result<Cut, ImportError> {
+fn parse_at(text: &str, path: &Path, base: FrameRate) -> Result<Cut, ImportError> {
     let mut reader = Reader::new(path, base);
     for (index, raw) in text.lines().enumerate() {
         reader.line(index + 1, raw)?;
     }
     reader.finish()
-}
-
-/// Whether the EDL declares drop-frame or writes drop-frame labels.
-pub(super) fn says_drop_frame(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim().to_ascii_uppercase();
-        (l.starts_with("FCM:") && !l.contains("NON")) || (starts_with_digit(&l) && l.contains(';'))
-    })
 }
 
 fn starts_with_digit(line: &str) -> bool {
@@ -651,7 +684,7 @@ impl Reader {
             fade_out: Seconds::ZERO,
             gain_db: self.level(event, track),
             mute,
-            channel: channel_of(&event.channels.audio, track),
+            channel: channels::channel_of(&event.channels.audio, track),
             pair: match event.channels.audio.as_slice() {
                 [a, b] if event.channels.pair => Some([*a, *b]),
                 _ => None,
@@ -672,19 +705,6 @@ impl Reader {
             ));
         }
         first.db
-    }
-}
-
-/// The source channel that `track` reads in an event on `tracks`: its place
-/// among them, or for an event on one track, that track's number less one.
-fn channel_of(tracks: &[u16], track: u16) -> u16 {
-    match tracks {
-        [_] => track.saturating_sub(1),
-        _ => tracks
-            .iter()
-            .position(|&t| t == track)
-            .and_then(|i| u16::try_from(i).ok())
-            .unwrap_or(0),
     }
 }
 

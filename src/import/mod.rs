@@ -111,7 +111,7 @@ pub fn read_cut(
     })?;
     let (text, encoding) = text::decode(&bytes);
     let mut cut = match format {
-        Format::Edl => rate::read_edl(&text, path, rate, Some(media))?,
+        Format::Edl => edl::read(&text, path, rate, Some(media))?,
         Format::Otio => otio::parse(&text, path, rate)?,
     };
     if encoding == text::Encoding::Windows1252 {

@@ -12,7 +12,6 @@
 use std::path::{Path, PathBuf};
 
 use super::cut::Cut;
-use super::edl;
 use super::find::MediaIndex;
 use super::ImportError;
 use crate::model::timecode::FrameRate;
@@ -26,44 +25,14 @@ const NON_DROP: [FrameRate; 5] = [
     FrameRate::Fps30,
 ];
 
-/// Read the EDL `text` from `path`: at `given` (refused when its frame
-/// fields contradict it), at 29.97 drop-frame when it says so, else at the
-/// rate inferred from its timecodes and, when `media` folders are given,
-/// from the iXML rate of the media its clips find there (the report's
-/// first note says which rate and why).
-pub fn read_edl(
-    text: &str,
-    path: &Path,
-    given: Option<FrameRate>,
-    media: Option<&[PathBuf]>,
-) -> Result<Cut, ImportError> {
-    let fields = frame_fields(text);
-    if let Some(rate) = given {
-        if let Some(fields) = &fields {
-            check(path, rate, fields)?;
-        }
-        return edl::parse_at(text, path, rate);
-    }
-    if edl::says_drop_frame(text) {
-        return edl::parse_at(text, path, FrameRate::Fps29_97Df);
-    }
-    let Some(fields) = fields else {
-        // No event to take a rate from: what is wrong is said by the reader.
-        return edl::parse_at(text, path, FrameRate::Fps24);
-    };
-    let rates = match (media, consistent(fields.max).first()) {
-        (Some(folders), Some(&provisional)) => {
-            // Which files the clips use does not depend on the rate.
-            let cut = edl::parse_at(text, path, provisional)?;
-            let cut_dir = path.parent().unwrap_or(Path::new("."));
-            media_rates(&cut, folders, cut_dir)?
-        }
-        _ => Vec::new(),
-    };
-    let (rate, note) = infer(path, &fields, &rates)?;
-    let mut cut = edl::parse_at(text, path, rate)?;
-    cut.notes.insert(0, note);
-    Ok(cut)
+/// Whether the EDL declares drop-frame (`FCM: DROP FRAME`) or writes
+/// drop-frame labels (a `;` before the frames).
+pub fn says_drop_frame(text: &str) -> bool {
+    text.lines().any(|l| {
+        let l = l.trim().to_ascii_uppercase();
+        let event = l.bytes().next().is_some_and(|b| b.is_ascii_digit());
+        (l.starts_with("FCM:") && !l.contains("NON")) || (event && l.contains(';'))
+    })
 }
 
 /// The highest frame field among an EDL's event timecodes, and where it is.
