@@ -630,3 +630,32 @@ fn a_video_only_otio_timeline_says_so_and_its_first_video_track_gives_the_shots(
     assert_eq!(track_names(&s), ["A1", "A2"]);
     assert_eq!(markers(&s), [("V 1 A001C003", 0)]);
 }
+
+/// Avid's stereo pair on a stereo file plays as stereo: the dialog stem's
+/// left is the file's left and its right the file's right, sample for sample.
+#[test]
+fn a_stereo_pair_event_bounces_its_two_channels_to_left_and_right() {
+    let dir = tempfile::tempdir().unwrap();
+    let (left, right) = (signal(4 * 48_000, 11), signal(4 * 48_000, 12));
+    write_bwf(
+        &dir.path().join("media").join("score_1m1.wav"),
+        RATE,
+        &[left.clone(), right.clone()],
+        None,
+        None,
+    );
+    let cut = dir.path().join("pair.edl");
+    std::fs::write(
+        &cut,
+        "001  MUSIC  A12  C  00:00:00:00 00:00:04:00 01:00:00:00 01:00:04:00\n\
+         * FROM CLIP NAME:  score_1m1.wav\n",
+    )
+    .unwrap();
+    let media = [dir.path().join("media")];
+    let (s, _) = import_cut(&cut, &media, dir.path(), Some(FrameRate::Fps24), false).unwrap();
+    assert_eq!(track_names(&s), ["A1-2"]);
+    let (_, outputs) = bounce_f32(&s, dir.path(), 1000);
+    let dx = &outputs[output("DX")];
+    assert_eq!(first_difference(&dx[0][..left.len()], &left), None);
+    assert_eq!(first_difference(&dx[1][..right.len()], &right), None);
+}
