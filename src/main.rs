@@ -91,7 +91,8 @@ fn main() -> ExitCode {
             rate,
             start,
             force,
-        } => run_import(&cut, media, &output, rate, start, force),
+            video_track,
+        } => run_import(&cut, media, &output, rate, start, force, video_track),
         Command::Spot { session, clip, all } => run_spot(&session, &clip, all),
     };
     exit_status(result.map_err(Failure::Error))
@@ -403,6 +404,7 @@ fn run_import(
     rate: Option<FrameRate>,
     start: Option<String>,
     force: bool,
+    video_track: bool,
 ) -> Result<(), String> {
     if output.exists() && !force {
         return Err(format!(
@@ -410,7 +412,6 @@ fn run_import(
             output.display()
         ));
     }
-    let parsed = import::read_cut(cut, rate).map_err(|e| e.to_string())?;
     let folder = |p: &Path| {
         p.parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -422,12 +423,14 @@ fn run_import(
     } else {
         media
     };
+    let parsed = import::read_cut(cut, rate, &media).map_err(|e| e.to_string())?;
     let session_dir = folder(output);
     let options = BuildOptions {
         cut_path: cut.to_path_buf(),
         media,
         start,
         session_dir: session_dir.clone(),
+        video_track,
     };
     let (session, report) = import::build(&parsed, &options).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&session_dir).map_err(|e| format!("{}: {e}", session_dir.display()))?;

@@ -248,6 +248,7 @@ pub fn busy_session(dir: &std::path::Path) -> dubstage::model::Session {
     s
 }
 
+pub mod bwf;
 pub mod damaged;
 pub mod synth;
 pub mod tmux;
