@@ -446,12 +446,29 @@ impl Header<'_> {
     /// when compressed).
     fn aiff_comm(&self, body: u64, size: u64, aifc: bool) -> Result<(u32, u64), MediaError> {
         const C: &str = "COMM chunk";
-        let need = if aifc { 22 } else { 18 };
+        // AIFF-C adds the compression type and its name (a Pascal string).
+        let need = if aifc { 23 } else { 18 };
         if size < need {
             return Err(self.bad(C, format!("{size} bytes, fewer than {need}")));
         }
-        let mut b = [0u8; 22];
+        let mut b = [0u8; 23];
         self.read(C, body, &mut b[..need as usize])?;
+        if aifc {
+            let name = u64::from(b[22]);
+            if name == 255 {
+                // Decoders add the pad byte to the length in a byte.
+                return Err(self.bad(
+                    C,
+                    "a compression name of 255 bytes, longer than dubstage reads".into(),
+                ));
+            }
+            if 23 + name > size {
+                return Err(self.bad(
+                    C,
+                    format!("the {name}-byte compression name runs past the chunk's {size} bytes"),
+                ));
+            }
+        }
         let channels = i16::from_be_bytes([b[0], b[1]]);
         let frames = be32(&b, 2);
         let bits = i16::from_be_bytes([b[6], b[7]]);

@@ -657,6 +657,27 @@ pub fn corpus() -> Vec<Case> {
             Refused("COMM chunk: compression \"ima4\""),
         ),
         case(
+            "aifc_name_255.aifc",
+            form(
+                b"AIFC",
+                &[
+                    {
+                        let mut c = comm(1, 4800, 16, RATE_48K, Some(b"NONE"));
+                        // The name's length byte, then 255 bytes of name.
+                        let at = c.len() - 2;
+                        c.truncate(at);
+                        c.push(255);
+                        c.extend_from_slice(&[b'x'; 255]);
+                        let size = (c.len() - 8) as u32;
+                        c[4..8].copy_from_slice(&size.to_be_bytes());
+                        c
+                    },
+                    be_chunk(b"SSND", &ssnd_body(0)),
+                ],
+            ),
+            Refused("COMM chunk: a compression name of 255 bytes"),
+        ),
+        case(
             "aifc_good.aifc",
             form(
                 b"AIFC",
