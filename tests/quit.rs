@@ -174,8 +174,12 @@ fn quits_while_recording_a_macro() {
 fn quits_when_escape_and_the_command_arrive_together() {
     // The failing run of issue 18: a script sent Escape and `:q!` at once,
     // which the terminal reads as Alt-: and then `q!`.
-    for setup in [&[][..], &["v"][..], &["?"][..], &[":", "w", "x"][..]] {
-        let run = Run::start(&format!("esc{}", setup.len()));
+    for (i, setup) in [&[][..], &["v"][..], &["?"][..], &[":", "w", "x"][..]]
+        .into_iter()
+        .enumerate()
+    {
+        // A server of its own each time: one being killed cannot take a new session.
+        let run = Run::start(&format!("esc{i}"));
         run.keys(setup);
         std::thread::sleep(Duration::from_millis(200));
         run.burst(&["Escape", ":q!", "Enter"]);
