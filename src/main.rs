@@ -406,13 +406,16 @@ fn run_import(
             output.display()
         ));
     }
-    let parsed = import::read_cut(cut, rate).map_err(|e| e.to_string())?;
     let folder = |p: &Path| {
         p.parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .to_path_buf()
     };
+    // Media embedded in an AAF go beside the session, in SESSION.media/.
+    let embedded_dir = output.with_extension("media");
+    let parsed =
+        import::read_cut_into(cut, rate, Some(&embedded_dir)).map_err(|e| e.to_string())?;
     let media = if media.is_empty() {
         vec![folder(cut)]
     } else {

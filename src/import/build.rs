@@ -11,7 +11,8 @@
 //!   media's first sample (the BWF `bext` time reference; else the start
 //!   the cut gives for the media; else 00:00:00:00, the file's start);
 //! - track An reads channel n of its source, or the source's last channel
-//!   when it has fewer (so a mono file plays on any track);
+//!   when it has fewer (so a mono file plays on any track), unless the cut
+//!   names the channel and the samples exactly (AAF), which are then used;
 //! - the sample rate is the media's when all agree, else 48000 Hz;
 //! - every track goes to the dialog stem.
 
@@ -26,7 +27,10 @@ use super::time::Seconds;
 use super::ImportError;
 use crate::model::timecode::Timecode;
 use crate::model::validate::{self, Severity, MAX_GAIN_DB};
-use crate::model::{Clip, Fade, FadeShape, Output, Session, Source, StemKind, Track, TrackFormat};
+use crate::model::{
+    AutoMode, Breakpoint, Clip, Fade, FadeShape, Lane, LaneTarget, Marker, Output, Session, Source,
+    StemKind, Track, TrackFormat,
+};
 
 /// The sample rate of a session whose media do not say otherwise.
 pub const DEFAULT_SAMPLE_RATE: u32 = 48_000;
@@ -119,21 +123,31 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
         report: &mut report,
     };
     for track in &cut.tracks {
-        let clips = placed
+        let clips: Vec<(Clip, &CutClip)> = placed
             .iter()
             .filter(|p| std::ptr::eq(p.track, track))
-            .filter_map(|p| builder.clip(p, ids.get(p.path())?))
+            .filter_map(|p| Some((builder.clip(p, ids.get(p.path())?)?, p.clip)))
             .collect();
+        let lanes = builder.lanes(track, &clips);
         session.tracks.push(Track {
             name: track.name.clone(),
             format: TrackFormat::Mono,
             output: Output::Stem(StemKind::DX),
             fader_db: 0.0,
-            pan: 0.0,
+            pan: track.mix.pan.clamp(-1.0, 1.0),
             mute: track.mute,
-            clips,
+            clips: clips.into_iter().map(|(clip, _)| clip).collect(),
+            lanes,
             ..Default::default()
         });
+    }
+    for marker in &cut.markers {
+        if marker.at >= start {
+            session.markers.push(Marker {
+                name: marker.name.clone(),
+                position: builder.samples(marker.at),
+            });
+        }
     }
     check(&session, options, &mut report)?;
     report.summary = summary(&session, &report);
@@ -348,18 +362,21 @@ impl ClipBuilder<'_> {
         Some(Clip {
             name: c.name.clone(),
             source: source.to_string(),
-            channel: p.track.number.saturating_sub(1),
+            channel: c
+                .media
+                .exact
+                .map_or(p.track.number.saturating_sub(1), |e| e.channel),
             source_offset: self.source_offset(p),
             position,
             length,
             gain_db: self.gain(p),
             fade_in: Fade {
                 length: fade_in,
-                shape: DISSOLVE_SHAPE,
+                shape: c.edits.fade_in_shape.unwrap_or(DISSOLVE_SHAPE),
             },
             fade_out: Fade {
                 length: fade_out,
-                shape: DISSOLVE_SHAPE,
+                shape: c.edits.fade_out_shape.unwrap_or(DISSOLVE_SHAPE),
             },
             dips: Vec::new(),
             mute: c.mute,
@@ -397,10 +414,98 @@ impl ClipBuilder<'_> {
         }
     }
 
+    /// The track's automation: the cut's volume and pan breakpoints, or
+    /// the level keyframes of its clips as volume breakpoints (unity
+    /// between the clips that have them).
+    fn lanes(&mut self, track: &CutTrack, clips: &[(Clip, &CutClip)]) -> Vec<Lane> {
+        let lane = |target: LaneTarget, points: Vec<Breakpoint>| Lane {
+            target,
+            mode: AutoMode::Read,
+            points,
+        };
+        let at = |b: &Self, points: &[(Seconds, f32)], range: (f32, f32)| -> Vec<Breakpoint> {
+            points
+                .iter()
+                .filter(|(t, _)| *t >= b.start)
+                .map(|&(t, value)| Breakpoint {
+                    at: b.samples(t),
+                    value: value.clamp(range.0, range.1),
+                })
+                .collect()
+        };
+        let mut lanes = Vec::new();
+        let mut volume = at(self, &track.mix.volume, LaneTarget::Volume.range());
+        let keyed: Vec<&(Clip, &CutClip)> = clips
+            .iter()
+            .filter(|(_, c)| !c.edits.level.is_empty())
+            .collect();
+        if !keyed.is_empty() && !volume.is_empty() {
+            self.report.unsupported.push(format!(
+                "{}: level keyframes on {} clip(s) of a track that also has volume automation: the track's automation is used",
+                track.name,
+                keyed.len()
+            ));
+        } else if !keyed.is_empty() {
+            let range = LaneTarget::Volume.range();
+            let mut last_end = None;
+            for (clip, cut_clip) in keyed {
+                let clip_start = cut_clip.record_in;
+                if clip.position > 0 && last_end != Some(clip.position) {
+                    volume.push(Breakpoint {
+                        at: clip.position - 1,
+                        value: 0.0,
+                    });
+                }
+                for &(t, db) in &cut_clip.edits.level {
+                    let at = self
+                        .samples(clip_start + t)
+                        .clamp(clip.position, clip.end() - 1);
+                    volume.push(Breakpoint {
+                        at,
+                        value: db.clamp(range.0, range.1),
+                    });
+                }
+                volume.push(Breakpoint {
+                    at: clip.end(),
+                    value: 0.0,
+                });
+                last_end = Some(clip.end());
+            }
+            // Keep the last value given for a sample.
+            volume.reverse();
+            volume.sort_by_key(|b| b.at);
+            volume.dedup_by_key(|b| b.at);
+        }
+        if !volume.is_empty() {
+            lanes.push(lane(LaneTarget::Volume, volume));
+        }
+        let pan = at(self, &track.mix.pan_points, LaneTarget::Pan.range());
+        if !pan.is_empty() {
+            lanes.push(lane(LaneTarget::Pan, pan));
+        }
+        lanes
+    }
+
     /// The first source sample, from the source timecode and the media's
     /// start; a disagreement with the media is reported.
     fn source_offset(&mut self, p: &Placed) -> u64 {
         let c = p.clip;
+        if c.media.exact.is_some() {
+            if let Some(info) = p.info() {
+                if info.frames > 0 && c.source_out() > info.duration() {
+                    self.report.disagreements.push(format!(
+                        "{}: {} plays {} to {} of {} but the file is only {} long",
+                        p.label(),
+                        self.cut.format.speaker(),
+                        c.source_in,
+                        c.source_out(),
+                        media_label(p.path(), p.info()),
+                        info.duration()
+                    ));
+                }
+            }
+            return u64::try_from(c.source_in.to_samples(self.sample_rate)).unwrap_or(0);
+        }
         let rate = self.cut.rate;
         let bwf = p.info().and_then(SourceInfo::start);
         let (media_start, origin) = match (bwf, c.media.start) {

@@ -1,13 +1,16 @@
-//! The picture editor's cut in a small neutral form, read from an EDL or an
-//! OTIO file before any media is looked at: audio tracks of clips, each a
-//! span of a source (at its source timecode) placed at a record timecode,
-//! with the fades that the cut's dissolves make. One builder turns it into
-//! a session whichever format it came from.
+//! The picture editor's cut in a small neutral form, read from an EDL, an
+//! OTIO file or an AAF before any media is looked at: audio tracks of
+//! clips, each a span of a source (at its source timecode) placed at a
+//! record timecode, with the fades that the cut's dissolves make and, where
+//! the cut carries them (AAF), fade shapes, level keyframes, track
+//! automation and markers. One builder turns it into a session whichever
+//! format it came from.
 
 use std::path::PathBuf;
 
 use super::time::Seconds;
 use crate::model::timecode::FrameRate;
+use crate::model::FadeShape;
 
 /// Which kind of file the cut came from, for messages ("the EDL says...").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +19,8 @@ pub enum CutFormat {
     Edl,
     /// OpenTimelineIO JSON.
     Otio,
+    /// Advanced Authoring Format (structured storage).
+    Aaf,
 }
 
 impl CutFormat {
@@ -24,6 +29,7 @@ impl CutFormat {
         match self {
             CutFormat::Edl => "the EDL",
             CutFormat::Otio => "the OTIO cut",
+            CutFormat::Aaf => "the AAF",
         }
     }
 }
@@ -45,6 +51,39 @@ pub struct Cut {
     pub unsupported: Vec<String>,
     /// Lesser remarks: lines left out, fades shortened...
     pub notes: Vec<String>,
+    /// Markers (locators) of the cut.
+    pub markers: Vec<CutMarker>,
+}
+
+/// A marker of the cut, at a record time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CutMarker {
+    pub at: Seconds,
+    /// What the session's marker is called: its label, colour and comment.
+    pub name: String,
+}
+
+/// A track's mix as the cut gives it (AAF track effects): a fixed pan and
+/// volume and pan automation at record times.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TrackMix {
+    /// -1 (left) to 1 (right).
+    pub pan: f32,
+    /// Breakpoints of the track's volume in dB.
+    pub volume: Vec<(Seconds, f32)>,
+    /// Breakpoints of the track's pan, -1 to 1.
+    pub pan_points: Vec<(Seconds, f32)>,
+}
+
+/// What the cut says about a clip beyond its span and level.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClipEdits {
+    /// The shapes of the fades, when the cut gives them (else the dissolve shape).
+    pub fade_in_shape: Option<FadeShape>,
+    pub fade_out_shape: Option<FadeShape>,
+    /// Level keyframes inside the clip: time from the clip's start, gain in
+    /// dB on top of the clip gain.
+    pub level: Vec<(Seconds, f32)>,
 }
 
 /// One audio track of the cut.
@@ -56,6 +95,7 @@ pub struct CutTrack {
     pub name: String,
     pub mute: bool,
     pub clips: Vec<CutClip>,
+    pub mix: TrackMix,
 }
 
 /// One clip of the cut: a span of a source placed on a track.
@@ -82,6 +122,7 @@ pub struct CutClip {
     /// Clips the cut has but dubstage cannot play as meant (speed changes)
     /// are placed muted so the editor sees where they are.
     pub mute: bool,
+    pub edits: ClipEdits,
 }
 
 impl CutClip {
@@ -109,6 +150,17 @@ pub struct MediaHint {
     /// The media's own start time according to the cut (OTIO
     /// `available_range.start_time`), used when the file has no BWF timecode.
     pub start: Option<Seconds>,
+    /// Set when the cut knows exactly which samples of the file the clip
+    /// plays (AAF): its `source_in` then counts from the file's first
+    /// sample, whatever the file's timecode.
+    pub exact: Option<ExactSource>,
+}
+
+/// A clip's place in its file, as an AAF gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactSource {
+    /// The file's channel the clip reads (0-based).
+    pub channel: u16,
 }
 
 impl MediaHint {

@@ -524,10 +524,12 @@ impl Reader {
                     name: format!("A{number}"),
                     mute: false,
                     clips,
+                    mix: Default::default(),
                 })
                 .collect(),
             unsupported: self.unsupported,
             notes: self.notes,
+            markers: Vec::new(),
         })
     }
 
@@ -605,6 +607,7 @@ impl Reader {
             clip_name: event.clip_name.clone(),
             reel,
             start: None,
+            exact: None,
         };
         let label = format!("event {}", event.number);
         let duration = event.rec_out - event.rec_in;
@@ -636,6 +639,7 @@ impl Reader {
             fade_out: Seconds::ZERO,
             gain_db: self.level(event, track),
             mute,
+            edits: Default::default(),
         })
     }
 

@@ -127,6 +127,7 @@ pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, Im
         tracks,
         unsupported: reader.unsupported,
         notes: reader.notes,
+        markers: Vec::new(),
     })
 }
 
@@ -317,6 +318,7 @@ impl Reader<'_> {
             name,
             mute: !enabled,
             clips,
+            mix: Default::default(),
         })
     }
 
@@ -469,6 +471,7 @@ impl Reader<'_> {
             fade_out: Seconds::ZERO,
             gain_db: 0.0,
             mute,
+            edits: Default::default(),
         })
     }
 
