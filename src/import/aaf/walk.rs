@@ -391,6 +391,16 @@ impl<'s, 'm> Walker<'s, 'm> {
                 format!("{label} (\"{name}\"): {problem}; it is offline"),
             );
         }
+        if resolved.gain_db.abs() > 0.005 {
+            let name = resolved.clip_name.clone().unwrap_or_default();
+            self.unsupported(
+                at,
+                format!(
+                    "{label} (\"{name}\"): the clip it plays has {:+.1} dB of gain of its own, which is not applied",
+                    resolved.gain_db
+                ),
+            );
+        }
         let file = resolved.file.as_ref();
         let media = MediaHint {
             path: file.and_then(|f| f.locator.clone()),
@@ -418,7 +428,7 @@ impl<'s, 'm> Walker<'s, 'm> {
             duration: units(length, self.edit_rate),
             fade_in: Seconds::ZERO,
             fade_out: Seconds::ZERO,
-            gain_db: gain + resolved.gain_db,
+            gain_db: gain,
             mute,
             edits,
         };
