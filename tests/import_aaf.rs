@@ -112,9 +112,17 @@ fn clip_gain_and_level_keyframes_become_clip_gain_and_volume_automation() {
     assert!((gain("A3") - 2.0).abs() < 0.05);
     assert!((gain("A4") - 1.5).abs() < 0.05, "{}", gain("A4"));
     assert!((gain("A5") - 6.0).abs() < 0.05, "{}", gain("A5"));
-    let own: Vec<&String> = report.unsupported.iter().filter(|u| u.contains("of its own")).collect();
+    let own: Vec<&String> = report
+        .unsupported
+        .iter()
+        .filter(|u| u.contains("of its own"))
+        .collect();
     assert_eq!(own.len(), 3, "{report}");
-    assert!(own[0].starts_with("A3 at 01:00:00:00: clip 1 at 01:00:00:00"), "{}", own[0]);
+    assert!(
+        own[0].starts_with("A3 at 01:00:00:00: clip 1 at 01:00:00:00"),
+        "{}",
+        own[0]
+    );
     // A1 clip 1: 0 dB, down to -46.3 dB at 0.4333 of the clip, back to 0 dB.
     let lane = track(&s, "A1")
         .lanes
@@ -142,9 +150,18 @@ fn markers_keep_their_label_colour_comment_and_position() {
     let dir = tempfile::tempdir().unwrap();
     let (s, _) = import_aaf("MC_Markers.aaf", dir.path());
     let r = s.sample_rate;
-    let m: Vec<(&str, u64)> = s.markers.iter().map(|m| (m.name.as_str(), m.position)).collect();
+    let m: Vec<(&str, u64)> = s
+        .markers
+        .iter()
+        .map(|m| (m.name.as_str(), m.position))
+        .collect();
     assert_eq!(m.len(), 3, "{m:?}");
-    assert!(m[0].0.starts_with("ABC [#a12f19]: I'm a Marker on track A1"), "{}", m[0].0);
+    assert!(
+        m[0].0
+            .starts_with("ABC [#a12f19]: I'm a Marker on track A1"),
+        "{}",
+        m[0].0
+    );
     close(m[0].1, at(172_988_816 - 172_972_800, r), "ABC");
     assert!(m[1].0.starts_with("DEF [#33cccc]"));
     close(m[1].1, at(173_019_247 - 172_972_800, r), "DEF");
@@ -171,14 +188,22 @@ fn embedded_wave_media_are_extracted_once_beside_the_session() {
     // Again: the same file is used, nothing new is written.
     let before = std::fs::metadata(&extracted).unwrap().modified().unwrap();
     import_aaf("PR_WAV_Internal.aaf", dir.path());
-    let files: Vec<_> = std::fs::read_dir(dir.path().join("session.media")).unwrap().collect();
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("session.media"))
+        .unwrap()
+        .collect();
     assert_eq!(files.len(), 1);
-    assert_eq!(std::fs::metadata(&extracted).unwrap().modified().unwrap(), before);
+    assert_eq!(
+        std::fs::metadata(&extracted).unwrap().modified().unwrap(),
+        before
+    );
     // A different file of that name is never overwritten.
     std::fs::write(&extracted, b"not this").unwrap();
     import_aaf("PR_WAV_Internal.aaf", dir.path());
     assert_eq!(std::fs::read(&extracted).unwrap(), b"not this");
-    assert!(dir.path().join("session.media/1000hz-18dbs16b44.1k-2.wav").exists());
+    assert!(dir
+        .path()
+        .join("session.media/1000hz-18dbs16b44.1k-2.wav")
+        .exists());
 }
 
 #[test]
@@ -207,7 +232,10 @@ fn read_err(name: &str, bytes: Vec<u8>) -> String {
 #[test]
 fn files_that_are_not_aaf_are_refused_with_the_reason() {
     let err = read_err("cut.aaf", b"TITLE: not an AAF\n".repeat(100));
-    assert!(err.starts_with("cut.aaf: /: it is not an AAF file"), "{err}");
+    assert!(
+        err.starts_with("cut.aaf: /: it is not an AAF file"),
+        "{err}"
+    );
     let real = std::fs::read(fixture("MC_Markers.aaf")).unwrap();
     let err = read_err("short.aaf", real[..4096].to_vec());
     assert!(err.starts_with("short.aaf: "), "{err}");
@@ -216,8 +244,13 @@ fn files_that_are_not_aaf_are_refused_with_the_reason() {
     other.create_stream("/WordDocument").unwrap();
     let bytes = other.into_inner().into_inner();
     let err = read_err("letter.aaf", bytes);
-    assert!(err.contains("letter.aaf: /: cannot open the stream") || err.contains("properties"), "{err}");
-    let err = import::read_cut(Path::new("cut.omf"), None).unwrap_err().to_string();
+    assert!(
+        err.contains("letter.aaf: /: cannot open the stream") || err.contains("properties"),
+        "{err}"
+    );
+    let err = import::read_cut(Path::new("cut.omf"), None)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("OMF files are not read"), "{err}");
 }
 
@@ -249,7 +282,12 @@ fn mutated_real_files_never_panic() {
     let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
     let mut refused = 0;
     let mut total = 0;
-    for name in ["MC_Fades.aaf", "MC_Markers.aaf", "PR_WAV_Internal.aaf", "DR_Mono_Clip_Positioning.aaf"] {
+    for name in [
+        "MC_Fades.aaf",
+        "MC_Markers.aaf",
+        "PR_WAV_Internal.aaf",
+        "DR_Mono_Clip_Positioning.aaf",
+    ] {
         let original = std::fs::read(fixture(name)).unwrap();
         for round in 0..rounds {
             let mut bytes = original.clone();
@@ -284,9 +322,15 @@ fn mutated_real_files_never_panic() {
             total += 1;
             if let Err(e) = result {
                 refused += 1;
-                assert!(e.to_string().starts_with(&format!("{name}#{round}: ")), "{e}");
+                assert!(
+                    e.to_string().starts_with(&format!("{name}#{round}: ")),
+                    "{e}"
+                );
             }
         }
     }
-    assert!(refused > 0 && total == 4 * rounds, "{refused} of {total} refused");
+    assert!(
+        refused > 0 && total == 4 * rounds,
+        "{refused} of {total} refused"
+    );
 }
