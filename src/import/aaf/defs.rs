@@ -134,6 +134,7 @@ pub mod pid {
     pub const TIMECODE_DROP: u16 = 0x1503;
     pub const NESTED_SCOPE_SLOTS: u16 = 0x0C01;
     pub const SELECTOR_SELECTED: u16 = 0x0F01;
+    pub const SELECTOR_ALTERNATES: u16 = 0x0F02;
     pub const ESSENCE_GROUP_CHOICES: u16 = 0x0501;
     pub const SOURCE_MOB_DESCRIPTOR: u16 = 0x4701;
     pub const DESCRIPTOR_LOCATORS: u16 = 0x2F01;

@@ -87,7 +87,7 @@ fn read_store(
     let composition = composition(store, &mobs, &mut notes)?;
     let title = composition.string(pid::MOB_NAME).unwrap_or_default();
     let slots = store.children(&composition, pid::MOB_SLOTS)?;
-    let (tc_start, cut_rate) = timecode(store, &composition, &slots, rate)?;
+    let (tc_start, cut_rate) = timecode(store, &slots, rate, &mut notes)?;
 
     let mut walker = Walker::new(store, &mut mobs, tc_start, cut_rate);
     let mut walked: Vec<Slot> = Vec::new();
@@ -176,9 +176,9 @@ fn composition(store: &Store, mobs: &Mobs, notes: &mut Vec<String>) -> Result<Ob
 /// timecode slot (00:00:00:00 and the edit rate's rate when it has none).
 fn timecode(
     store: &Store,
-    composition: &Object,
     slots: &[Object],
     given: Option<FrameRate>,
+    notes: &mut Vec<String>,
 ) -> Result<(Seconds, FrameRate), ImportError> {
     for slot in slots {
         let Some(segment) = store.child(slot, pid::SLOT_SEGMENT)? else {
@@ -210,7 +210,18 @@ fn timecode(
             (30, false) => Some(FrameRate::Fps30),
             _ => None,
         };
-        let rate = match (given, found) {
+        // A high rate (50, 59.94, 60, 100, 119.88, 120) counts its frames
+        // at a multiple of a session rate: the session takes that rate.
+        let base = (fps > 30 && fps % 25 != 0 || fps > 30 && fps % 30 == 0)
+            .then(|| match (fps % 30 == 0, drop, ntsc) {
+                (true, true, _) => Some(FrameRate::Fps29_97Df),
+                (true, false, true) => Some(FrameRate::Fps29_97),
+                (true, false, false) => Some(FrameRate::Fps30),
+                _ => None,
+            })
+            .flatten()
+            .or_else(|| (fps > 25 && fps % 25 == 0).then_some(FrameRate::Fps25));
+        let rate = match (given, found.or(base)) {
             (Some(r), _) => r,
             (None, Some(r)) => r,
             (None, None) => {
@@ -223,9 +234,17 @@ fn timecode(
                 ))
             }
         };
-        // The start counts frames of the timecode's own (nominal) rate.
+        if found.is_none() && given.is_none() {
+            notes.push(format!(
+                "the composition's timecode runs at {fps} fps{}; the session counts {rate} fps timecode (give --rate for another)",
+                if drop { " drop-frame" } else { "" }
+            ));
+        }
+        // The start counts frames of the timecode's own rate (NTSC rates
+        // run 1000/1001 slow).
         let start = match found {
             Some(r) => Seconds::from_frames(start, r),
+            None if ntsc => Seconds::new(i128::from(start) * 1001, i128::from(fps.max(1)) * 1000),
             None => Seconds::new(i128::from(start), i128::from(fps.max(1))),
         };
         return Ok((start, rate));
@@ -238,7 +257,6 @@ fn timecode(
             })
         })
         .unwrap_or(FrameRate::Fps24);
-    let _ = composition;
     Ok((Seconds::ZERO, rate))
 }
 
@@ -347,6 +365,14 @@ fn tracks(
                 2 => format!("{}.{}", slot.name, if ch == 0 { "L" } else { "R" }),
                 _ => format!("{}.{}", slot.name, ch + 1),
             };
+            // Two slots of one name (Pro Tools does this) become two tracks.
+            let mut unique = name.clone();
+            let mut n = 1;
+            while tracks.iter().any(|t: &CutTrack| t.name == unique) {
+                n += 1;
+                unique = format!("{name} ({n})");
+            }
+            let name = unique;
             let mut mix = slot.mix.clone();
             if slot.channels == 2 {
                 if ch == 0 && (!mix.pan_points.is_empty() || mix.pan != 0.0) {

@@ -309,8 +309,10 @@ impl<'a> Mobs<'a> {
                     self.store
                         .error(&data.path, "the essence data has no data stream")
                 })?;
-                let kind = essence_kind(self.store, d)?;
-                Some((format!("{}/{stream}", data.path), kind))
+                match essence_kind(self.store, d)? {
+                    Some(kind) => Some((format!("{}/{stream}", data.path), kind)),
+                    None => None,
+                }
             }
             None => None,
         };
@@ -335,13 +337,14 @@ fn is_file_descriptor(d: &Object) -> bool {
         || d.prop(pid::FILE_SAMPLE_RATE).is_some()
 }
 
-/// How an embedded file's essence is stored, from its descriptor.
-fn essence_kind(store: &Store, d: &Object) -> Result<Essence, ImportError> {
+/// How an embedded file's essence is stored, from its descriptor; `None`
+/// for PCM whose descriptor does not say how (the clip is then offline).
+fn essence_kind(store: &Store, d: &Object) -> Result<Option<Essence>, ImportError> {
     if d.class == class::WAVE_DESCRIPTOR {
-        return Ok(Essence::Wave);
+        return Ok(Some(Essence::Wave));
     }
     if d.class == class::AIFC_DESCRIPTOR {
-        return Ok(Essence::Aifc);
+        return Ok(Some(Essence::Aifc));
     }
     if d.class == class::MULTIPLE_DESCRIPTOR {
         if let Some(first) = store
@@ -361,19 +364,18 @@ fn essence_kind(store: &Store, d: &Object) -> Result<Essence, ImportError> {
         .u32(pid::SOUND_CHANNELS)
         .and_then(|c| u16::try_from(c).ok());
     let bits = d.u32(pid::SOUND_BITS).and_then(|b| u16::try_from(b).ok());
-    match (channels, rate, bits) {
-        (Some(channels @ 1..=64), Some(sample_rate @ 1..=768_000), Some(bits @ (8 | 16 | 24 | 32))) => {
-            Ok(Essence::Pcm {
-                channels,
-                sample_rate,
-                bits,
-            })
-        }
-        _ => Err(store.error(
-            &d.path,
-            "the descriptor of embedded PCM does not give a usable channel count, sample rate and sample size",
-        )),
-    }
+    Ok(match (channels, rate, bits) {
+        (
+            Some(channels @ 1..=64),
+            Some(sample_rate @ 1..=768_000),
+            Some(bits @ (8 | 16 | 24 | 32)),
+        ) => Some(Essence::Pcm {
+            channels,
+            sample_rate,
+            bits,
+        }),
+        _ => None,
+    })
 }
 
 /// A slot's edit rate (timeline or event slot), when positive.

@@ -130,11 +130,15 @@ impl<'s, 'm> Walker<'s, 'm> {
             }
             let op = segment.weak_auid(pid::OPERATION_DEF);
             let inputs = self.store.children(&segment, pid::OPERATION_INPUTS)?;
-            let inner_is_sequence = inputs.first().is_some_and(|i| i.class == class::SEQUENCE);
-            if !inner_is_sequence {
+            if !self.wraps_sequence(inputs.first())? {
                 return Ok(segment);
             }
-            let length = segment.i64(pid::COMPONENT_LENGTH).unwrap_or(0);
+            // An effect's length is its input's; some writers leave it out.
+            let length = segment
+                .i64(pid::COMPONENT_LENGTH)
+                .filter(|&l| l > 0)
+                .or_else(|| self.sequence_length(inputs.first()))
+                .unwrap_or(0);
             let span = units(length, self.edit_rate);
             let params = effects::parameters(self.store, &segment)?;
             let at = |f: f64| self.start + fraction_of(span, f);
@@ -184,6 +188,55 @@ impl<'s, 'm> Walker<'s, 'm> {
             .error(&segment.path, "track effects nest too deep"))
     }
 
+    /// Whether `segment` is a sequence, or effects around one (their first
+    /// inputs leading to it): effects around a sequence are the track's.
+    fn wraps_sequence(&self, segment: Option<&Object>) -> Result<bool, ImportError> {
+        let Some(mut segment) = segment.cloned() else {
+            return Ok(false);
+        };
+        for _ in 0..MAX_DEPTH {
+            if segment.class == class::SEQUENCE {
+                return Ok(true);
+            }
+            if segment.class != class::OPERATION_GROUP {
+                return Ok(false);
+            }
+            match self
+                .store
+                .children(&segment, pid::OPERATION_INPUTS)?
+                .into_iter()
+                .next()
+            {
+                Some(first) => segment = first,
+                None => return Ok(false),
+            }
+        }
+        Ok(false)
+    }
+
+    /// The length of a segment, or of the components of a sequence laid
+    /// end to end (transitions overlapping), when it does not give one.
+    fn sequence_length(&self, segment: Option<&Object>) -> Option<i64> {
+        let segment = segment?;
+        if let Some(l) = segment.i64(pid::COMPONENT_LENGTH).filter(|&l| l > 0) {
+            return Some(l);
+        }
+        let parts = self
+            .store
+            .children(segment, pid::SEQUENCE_COMPONENTS)
+            .ok()?;
+        let mut total = 0i64;
+        for p in &parts {
+            let l = p.i64(pid::COMPONENT_LENGTH).unwrap_or(0).max(0);
+            total = if p.class == class::TRANSITION {
+                total.saturating_sub(l)
+            } else {
+                total.saturating_add(l)
+            };
+        }
+        (total > 0).then_some(total)
+    }
+
     /// Lay out `segment` starting at `at` edit units into the slot.
     fn segment(&mut self, segment: &Object, at: i64, depth: usize) -> Result<(), ImportError> {
         if depth > MAX_DEPTH {
@@ -211,9 +264,7 @@ impl<'s, 'm> Walker<'s, 'm> {
         } else if c == class::OPERATION_GROUP {
             self.operation(segment, at, length, depth)?;
         } else if c == class::SELECTOR {
-            if let Some(selected) = self.store.child(segment, pid::SELECTOR_SELECTED)? {
-                self.segment(&selected, at, depth + 1)?;
-            }
+            self.selector(segment, at, depth)?;
         } else if c == class::ESSENCE_GROUP {
             if let Some(first) = self
                 .store
@@ -230,6 +281,27 @@ impl<'s, 'm> Walker<'s, 'm> {
         {
         } else {
             self.unsupported(at, format!("an object of class {c} is not read; left out"));
+        }
+        Ok(())
+    }
+
+    /// A selector plays its selected segment; when that is a filler and an
+    /// alternate is a clip (Media Composer's muted clip), the clip is placed
+    /// muted.
+    fn selector(&mut self, selector: &Object, at: i64, depth: usize) -> Result<(), ImportError> {
+        let Some(selected) = self.store.child(selector, pid::SELECTOR_SELECTED)? else {
+            return Ok(());
+        };
+        if selected.class != class::FILLER {
+            return self.segment(&selected, at, depth + 1);
+        }
+        let alternates = self.store.children(selector, pid::SELECTOR_ALTERNATES)?;
+        if let Some(alternate) = alternates.iter().find(|a| a.class != class::FILLER) {
+            let before = self.clips.len();
+            self.segment(alternate, at, depth + 1)?;
+            for c in &mut self.clips[before..] {
+                c.clip.mute = true;
+            }
         }
         Ok(())
     }
