@@ -12,7 +12,8 @@ writes into OUTDIR:
   plain.aaf   linked media only: a gap, clips with source offsets and an
               equal-power crossfade with a cut point
   plain.otio  the same cut as plain.aaf, as OpenTimelineIO
-  big.aaf     (only with --big) 2 hours, 40 tracks, 5,000 clips, for the bench
+  big.aaf     (only with --big, and then alone, with a 60 s tone_a.wav)
+              2 hours, 40 tracks, 5,000 clips, for benches/import_aaf.rs
 
 The numbers here are the ones tests/import_aaf.rs checks.
 """
@@ -279,6 +280,7 @@ def main():
     write_tone(os.path.join(media, "tone_b.wav"), 660, 4, level=0.2)
     write_tone(os.path.join(media, "take 1.wav"), 880, 4, level=0.3)
     if "--big" in sys.argv:
+        write_tone(os.path.join(media, "tone_a.wav"), 440, 60)
         big_aaf(out, media)
         return
     mix_aaf(out, media)
