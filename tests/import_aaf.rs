@@ -119,7 +119,7 @@ fn clip_gain_and_level_keyframes_become_clip_gain_and_volume_automation() {
         .collect();
     assert_eq!(own.len(), 3, "{report}");
     assert!(
-        own[0].starts_with("A3 at 01:00:00:00: clip 1 at 01:00:00:00"),
+        own[0].starts_with("A3 clip 1 at 01:00:00:00 (\"1000hz-18dbs16b44.1k.wav.Sub.01\"): the clip it plays has -7.0 dB"),
         "{}",
         own[0]
     );

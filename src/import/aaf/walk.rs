@@ -456,26 +456,24 @@ impl<'s, 'm> Walker<'s, 'm> {
         let start = units(sc.i64(pid::SOURCE_CLIP_START).unwrap_or(0), self.edit_rate);
         let resolved = self.mobs.resolve(id, slot)?;
         let record_in = self.time(at);
+        let name = resolved.clip_name.clone().unwrap_or_default();
         if let Some(problem) = &resolved.problem {
-            let name = resolved.clip_name.clone().unwrap_or_default();
-            self.unsupported(
-                at,
-                format!("{label} (\"{name}\"): {problem}; it is offline"),
+            let line = format!(
+                "{} {label} (\"{name}\"): {problem}; it is offline",
+                self.track
             );
+            self.unsupported.push(line);
         }
         if resolved.gain_db.abs() > 0.005 {
-            let name = resolved.clip_name.clone().unwrap_or_default();
-            self.unsupported(
-                at,
-                format!(
-                    "{label} (\"{name}\"): the clip it plays has {:+.1} dB of gain of its own, which is not applied",
-                    resolved.gain_db
-                ),
+            let line = format!(
+                "{} {label} (\"{name}\"): the clip it plays has {:+.1} dB of gain of its own, which is not applied",
+                self.track, resolved.gain_db
             );
+            self.unsupported.push(line);
         }
         let file = resolved.file.as_ref();
         let media = MediaHint {
-            path: file.and_then(|f| f.locator.clone()),
+            path: file.and_then(|f| f.locator.as_deref()).map(usable_here),
             clip_name: resolved
                 .master_name
                 .clone()
@@ -544,4 +542,19 @@ fn name_of(def: Option<super::defs::Auid>) -> String {
 /// The fraction `f` of `span`, to the nanosecond.
 fn fraction_of(span: Seconds, f: f64) -> Seconds {
     Seconds::new((span.as_f64() * f * 1e9).round() as i128, 1_000_000_000)
+}
+
+/// A locator's path as this system can use it: a Windows path (drive
+/// letter, UNC) off Windows is reduced to its file name, which the media
+/// lookup then looks for (and an offline clip is expected under).
+fn usable_here(path: &std::path::Path) -> std::path::PathBuf {
+    let text = path.to_string_lossy();
+    let b = text.as_bytes();
+    let drive = b.len() >= 2 && b[0].is_ascii_alphabetic() && b[1] == b':';
+    let unc = text.starts_with("//");
+    if cfg!(windows) || !(drive || unc) {
+        return path.to_path_buf();
+    }
+    path.file_name()
+        .map_or_else(|| path.to_path_buf(), std::path::PathBuf::from)
 }
