@@ -212,15 +212,17 @@ fn timecode(
         };
         // A high rate (50, 59.94, 60, 100, 119.88, 120) counts its frames
         // at a multiple of a session rate: the session takes that rate.
-        let base = (fps > 30 && fps % 25 != 0 || fps > 30 && fps % 30 == 0)
-            .then(|| match (fps % 30 == 0, drop, ntsc) {
-                (true, true, _) => Some(FrameRate::Fps29_97Df),
-                (true, false, true) => Some(FrameRate::Fps29_97),
-                (true, false, false) => Some(FrameRate::Fps30),
-                _ => None,
+        let base = if fps > 30 && fps % 30 == 0 {
+            Some(match (drop, ntsc) {
+                (true, _) => FrameRate::Fps29_97Df,
+                (false, true) => FrameRate::Fps29_97,
+                (false, false) => FrameRate::Fps30,
             })
-            .flatten()
-            .or_else(|| (fps > 25 && fps % 25 == 0).then_some(FrameRate::Fps25));
+        } else if fps > 25 && fps % 25 == 0 {
+            Some(FrameRate::Fps25)
+        } else {
+            None
+        };
         let rate = match (given, found.or(base)) {
             (Some(r), _) => r,
             (None, Some(r)) => r,

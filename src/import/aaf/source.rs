@@ -309,10 +309,7 @@ impl<'a> Mobs<'a> {
                     self.store
                         .error(&data.path, "the essence data has no data stream")
                 })?;
-                match essence_kind(self.store, d)? {
-                    Some(kind) => Some((format!("{}/{stream}", data.path), kind)),
-                    None => None,
-                }
+                essence_kind(self.store, d)?.map(|kind| (format!("{}/{stream}", data.path), kind))
             }
             None => None,
         };
