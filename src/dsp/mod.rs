@@ -2,6 +2,7 @@
 //! locks or knows about threads; every function is safe in the process callback.
 
 pub mod biquad;
+pub mod cascade;
 pub mod delay;
 pub mod dynamics;
 pub mod fade;

@@ -9,7 +9,8 @@
 //! two, which costs little more than one. The dynamics work on a control
 //! grid ([`super::dynamics`]).
 
-use super::biquad::{run_cascades, Chain, Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
+use super::biquad::{Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
+use super::cascade::{run_cascades, Chain};
 use super::dynamics::Dynamics;
 use super::gain::db_to_gain;
 use crate::model::strip::{BandKind, Filter, Slope, Strip, StripParam};
