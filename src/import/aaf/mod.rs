@@ -118,7 +118,6 @@ fn read_store(
         walked.push(walker.slot(slot, name)?);
     }
     let mut unsupported = std::mem::take(&mut walker.unsupported);
-    notes.append(&mut walker.notes);
     drop(walker);
     if walked.is_empty() {
         return Err(store.error(

@@ -49,7 +49,6 @@ pub struct Walker<'s, 'm> {
     pub start: Seconds,
     pub rate: FrameRate,
     pub unsupported: Vec<String>,
-    pub notes: Vec<String>,
     /// The track's name, for messages.
     track: String,
     edit_rate: (i32, i32),
@@ -66,7 +65,6 @@ impl<'s, 'm> Walker<'s, 'm> {
             start,
             rate,
             unsupported: Vec::new(),
-            notes: Vec::new(),
             track: String::new(),
             edit_rate: (1, 1),
             clips: Vec::new(),
