@@ -30,6 +30,17 @@ pub struct ConsoleArgs {
     /// The JACK client name.
     #[arg(long, default_value = "dubstage", value_name = "NAME")]
     pub name: String,
+    /// Listen for OSC remote control on this UDP port (off by default).
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub osc: Option<u16>,
+    /// The address the OSC remote listens on (with --osc).
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1",
+        requires = "osc"
+    )]
+    pub osc_bind: std::net::IpAddr,
 }
 
 #[derive(Debug, Subcommand)]

@@ -100,6 +100,9 @@ fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
     ConsoleOptions {
         use_jack: !args.no_jack,
         client_name: args.name.clone(),
+        osc: args
+            .osc
+            .map(|port| std::net::SocketAddr::new(args.osc_bind, port)),
     }
 }
 
