@@ -43,15 +43,17 @@ fn main() {
     let mut best = f64::MAX;
     for round in 0..3 {
         let (started, cpu) = (Instant::now(), cpu_seconds("self"));
-        let parsed = import::read_cut(&cut, None).expect("read");
+        let media = vec![dir.join("media")];
+        let parsed = import::read_cut(&cut, None, &media).expect("read");
         let read = started.elapsed().as_secs_f64();
         let (session, report) = import::build(
             &parsed,
             &BuildOptions {
                 cut_path: cut.clone(),
-                media: vec![dir.join("media")],
+                media,
                 start: None,
                 session_dir: dir.clone(),
+                video_track: false,
             },
         )
         .expect("build");

@@ -151,7 +151,8 @@ pub enum Command {
         #[arg(short, long, value_name = "SESSION")]
         output: PathBuf,
         /// Timecode rate of the cut: 23.976, 24, 25, 29.97df, 29.97 or 30 (an EDL
-        /// says its rate only when it is drop-frame; an AAF's own rate is used
+        /// says its rate only when it is drop-frame; without it, the lowest rate
+        /// its timecodes and its media's iXML allow; an AAF's own rate is used
         /// unless this is given).
         #[arg(long, value_name = "RATE")]
         rate: Option<FrameRate>,
@@ -163,6 +164,10 @@ pub enum Command {
         /// Replace an existing session file (the old one is kept as SESSION.bak).
         #[arg(long)]
         force: bool,
+        /// Mark the picture's shot changes (the cut's video events) with
+        /// markers, to spot edits by; a video-only cut imports as markers alone.
+        #[arg(long)]
+        video_track: bool,
     },
     /// Move clips to their original timecode, from their source's BWF time reference.
     Spot {

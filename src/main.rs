@@ -90,7 +90,8 @@ fn main() -> ExitCode {
             rate,
             start,
             force,
-        } => run_import(&cut, media, &output, rate, start, force),
+            video_track,
+        } => run_import(&cut, media, &output, rate, start, force, video_track),
         Command::Spot { session, clip, all } => run_spot(&session, &clip, all),
     };
     exit_status(result.map_err(Failure::Error))
@@ -402,6 +403,7 @@ fn run_import(
     rate: Option<FrameRate>,
     start: Option<String>,
     force: bool,
+    video_track: bool,
 ) -> Result<(), String> {
     if output.exists() && !force {
         return Err(format!(
@@ -415,21 +417,22 @@ fn run_import(
             .unwrap_or(Path::new("."))
             .to_path_buf()
     };
-    // Media embedded in an AAF go beside the session, in SESSION.media/.
-    let embedded_dir = output.with_extension("media");
-    let parsed =
-        import::read_cut_into(cut, rate, Some(&embedded_dir)).map_err(|e| e.to_string())?;
     let media = if media.is_empty() {
         vec![folder(cut)]
     } else {
         media
     };
+    // Media embedded in an AAF go beside the session, in SESSION.media/.
+    let embedded_dir = output.with_extension("media");
+    let parsed =
+        import::read_cut_into(cut, rate, &media, Some(&embedded_dir)).map_err(|e| e.to_string())?;
     let session_dir = folder(output);
     let options = BuildOptions {
         cut_path: cut.to_path_buf(),
         media,
         start,
         session_dir: session_dir.clone(),
+        video_track,
     };
     let (session, report) = import::build(&parsed, &options).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&session_dir).map_err(|e| format!("{}: {e}", session_dir.display()))?;

@@ -22,14 +22,16 @@ fn fixture(name: &str) -> PathBuf {
 fn import_aaf(name: &str, dir: &Path) -> (Session, Report) {
     let cut = fixture(name);
     let media_dir = dir.join("session.media");
-    let parsed = import::read_cut_into(&cut, None, Some(&media_dir)).unwrap();
+    let media = vec![fixture("media")];
+    let parsed = import::read_cut_into(&cut, None, &media, Some(&media_dir)).unwrap();
     import::build(
         &parsed,
         &BuildOptions {
             cut_path: cut,
-            media: vec![fixture("media")],
+            media,
             start: None,
             session_dir: dir.to_path_buf(),
+            video_track: false,
         },
     )
     .unwrap()
@@ -155,18 +157,19 @@ fn markers_keep_their_label_colour_comment_and_position() {
         .iter()
         .map(|m| (m.name.as_str(), m.position))
         .collect();
+    // In time order: XYZ (on the timecode track) at the start, then ABC and DEF.
     assert_eq!(m.len(), 3, "{m:?}");
+    assert!(m[0].0.starts_with("XYZ [#e6e619]"), "{}", m[0].0);
+    assert_eq!(m[0].1, 0);
     assert!(
-        m[0].0
+        m[1].0
             .starts_with("ABC [#a12f19]: I'm a Marker on track A1"),
         "{}",
-        m[0].0
+        m[1].0
     );
-    close(m[0].1, at(172_988_816 - 172_972_800, r), "ABC");
-    assert!(m[1].0.starts_with("DEF [#33cccc]"));
-    close(m[1].1, at(173_019_247 - 172_972_800, r), "DEF");
-    assert!(m[2].0.starts_with("XYZ [#e6e619]"));
-    assert_eq!(m[2].1, 0);
+    close(m[1].1, at(172_988_816 - 172_972_800, r), "ABC");
+    assert!(m[2].0.starts_with("DEF [#33cccc]"));
+    close(m[2].1, at(173_019_247 - 172_972_800, r), "DEF");
 }
 
 #[test]
@@ -248,7 +251,7 @@ fn files_that_are_not_aaf_are_refused_with_the_reason() {
         err.contains("letter.aaf: /: cannot open the stream") || err.contains("properties"),
         "{err}"
     );
-    let err = import::read_cut(Path::new("cut.omf"), None)
+    let err = import::read_cut(Path::new("cut.omf"), None, &[])
         .unwrap_err()
         .to_string();
     assert!(err.contains("OMF files are not read"), "{err}");

@@ -9,12 +9,17 @@
 pub mod aaf;
 pub mod build;
 pub mod bwf;
+pub mod channels;
+pub mod comments;
 pub mod cut;
 pub mod edl;
 pub mod find;
+pub mod lanes;
 pub mod otio;
+pub mod rate;
 pub mod report;
 pub mod spot;
+pub mod text;
 pub mod time;
 
 use std::path::{Path, PathBuf};
@@ -112,31 +117,56 @@ impl Format {
 }
 
 /// Read the cut at `path`; `rate` is the timecode rate to read an EDL at
-/// (an EDL only says so when it is drop-frame) or the session rate to give
-/// an OTIO timeline or an AAF whose timecode runs at another rate. Media
-/// embedded in an AAF are not extracted: their clips stay offline (see
-/// [`read_cut_into`]).
-pub fn read_cut(path: &Path, rate: Option<FrameRate>) -> Result<cut::Cut, ImportError> {
-    read_cut_into(path, rate, None)
+/// (an EDL only says so when it is drop-frame; else it is inferred, with
+/// the iXML rate of what it finds in the `media` folders) or the session
+/// rate to give an OTIO timeline or an AAF whose timecode runs at another
+/// rate. A text file that is not UTF-8 is read as Windows-1252 ([`text`]),
+/// with a note saying so. Media embedded in an AAF are not extracted: their
+/// clips stay offline (see [`read_cut_into`]).
+pub fn read_cut(
+    path: &Path,
+    rate: Option<FrameRate>,
+    media: &[PathBuf],
+) -> Result<cut::Cut, ImportError> {
+    read_cut_into(path, rate, media, None)
 }
 
 /// [`read_cut`], extracting the media embedded in an AAF into
-/// `media_dir` (once: a file already there with the same contents is
+/// `embedded_dir` (once: a file already there with the same contents is
 /// used again, and no file is ever overwritten).
 pub fn read_cut_into(
     path: &Path,
     rate: Option<FrameRate>,
-    media_dir: Option<&Path>,
+    media: &[PathBuf],
+    embedded_dir: Option<&Path>,
 ) -> Result<cut::Cut, ImportError> {
-    let read_text = || {
-        std::fs::read_to_string(path).map_err(|source| ImportError::Io {
+    let read = || {
+        std::fs::read(path).map_err(|source| ImportError::Io {
             path: path.to_path_buf(),
             source,
         })
     };
-    match Format::of(path)? {
-        Format::Edl => edl::parse(&read_text()?, path, rate),
-        Format::Otio => otio::parse(&read_text()?, path, rate),
-        Format::Aaf => aaf::read(path, rate, media_dir),
+    let format = Format::of(path)?;
+    if format == Format::Aaf {
+        return aaf::read(path, rate, embedded_dir);
     }
+    let bytes = read()?;
+    let (text, encoding) = text::decode(&bytes);
+    let mut cut = if format == Format::Edl {
+        edl::read(&text, path, rate, Some(media))?
+    } else {
+        otio::parse(&text, path, rate)?
+    };
+    if encoding == text::Encoding::Windows1252 {
+        let line = text::first_non_utf8_line(&bytes).unwrap_or(1);
+        cut.notes.insert(
+            0,
+            format!(
+                "{} is not UTF-8 (line {line} is the first that is not): read as Windows-1252 (Latin-1), \
+                 as Avid and older systems write",
+                cut.format.speaker()
+            ),
+        );
+    }
+    Ok(cut)
 }

@@ -33,7 +33,7 @@ use source::{edit_rate, units, Mobs};
 use store::{utf16, Object, Store};
 use walk::{is_sound, Slot, Walker};
 
-use super::cut::{Cut, CutFormat, CutMarker, CutTrack, TrackMix};
+use super::cut::{Cut, CutFormat, CutTrack, Locator, TrackMix};
 use super::time::Seconds;
 use super::ImportError;
 use crate::model::timecode::FrameRate;
@@ -134,7 +134,8 @@ fn read_store(
         tracks,
         unsupported,
         notes,
-        markers,
+        video: Vec::new(),
+        locators: markers,
     })
 }
 
@@ -268,7 +269,7 @@ fn slot_markers(
     segment: &Object,
     start: Seconds,
     (user, colour): (Option<u16>, Option<u16>),
-) -> Result<Vec<CutMarker>, ImportError> {
+) -> Result<Vec<Locator>, ImportError> {
     let Some(rate) = edit_rate(slot) else {
         return Ok(Vec::new());
     };
@@ -309,7 +310,8 @@ fn slot_markers(
         if let Some(comment) = comment {
             name = format!("{name}: {}", comment.trim());
         }
-        out.push(CutMarker {
+        out.push(Locator {
+            line: 0,
             at: start + units(position, rate),
             name,
         });

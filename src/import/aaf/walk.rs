@@ -479,9 +479,7 @@ impl<'s, 'm> Walker<'s, 'm> {
                 .or_else(|| resolved.clip_name.clone()),
             reel: resolved.reel.clone(),
             start: None,
-            exact: Some(ExactSource {
-                channel: resolved.channel,
-            }),
+            exact: Some(ExactSource),
         };
         let name = resolved
             .clip_name
@@ -499,6 +497,8 @@ impl<'s, 'm> Walker<'s, 'm> {
             gain_db: gain,
             mute,
             edits,
+            channel: resolved.channel,
+            pair: None,
         };
         // Fades a source clip carries itself (older AAF writers).
         if let Some(fade) = sc.i64(pid::SOURCE_CLIP_FADE_IN).filter(|&f| f > 0) {
