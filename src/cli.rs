@@ -130,9 +130,18 @@ pub enum Command {
         #[command(flatten)]
         console: ConsoleArgs,
     },
-    /// Build a session from the picture editor's cut: a CMX3600 EDL or an OpenTimelineIO file.
+    /// Build a session from the picture editor's cut: a CMX3600 EDL, an OpenTimelineIO file or an AAF.
+    ///
+    /// From an AAF: every audio track (a multichannel one as one track per
+    /// channel), clips with their source offsets, gaps, fades and crossfades
+    /// with their shapes, clip gain, level keyframes, track volume and pan
+    /// automation, clip and track names, markers with their colour and
+    /// comment, and the composition's start timecode. Embedded media are
+    /// extracted into SESSION.media/ (never over an existing file). Effects,
+    /// speed changes and nested sequences are reported as not reproduced.
+    /// OMF files are not read.
     Import {
-        /// The cut: CUT.edl (CMX3600) or CUT.otio (OpenTimelineIO JSON).
+        /// The cut: CUT.edl (CMX3600), CUT.otio (OpenTimelineIO JSON) or CUT.aaf.
         cut: PathBuf,
         /// Folders holding the cut's media, searched with their sub-folders
         /// (default: the cut's folder).
@@ -143,11 +152,13 @@ pub enum Command {
         output: PathBuf,
         /// Timecode rate of the cut: 23.976, 24, 25, 29.97df, 29.97 or 30 (an EDL
         /// says its rate only when it is drop-frame; without it, the lowest rate
-        /// its timecodes and its media's iXML allow).
+        /// its timecodes and its media's iXML allow; an AAF's own rate is used
+        /// unless this is given).
         #[arg(long, value_name = "RATE")]
         rate: Option<FrameRate>,
         /// Timecode of the session start (default: the EDL's first record
-        /// timecode rounded down to the hour, or the OTIO global start time).
+        /// timecode rounded down to the hour, the OTIO global start time, or
+        /// the AAF composition's start timecode).
         #[arg(long, value_name = "TIMECODE")]
         start: Option<String>,
         /// Replace an existing session file (the old one is kept as SESSION.bak).

@@ -423,7 +423,10 @@ fn run_import(
     } else {
         media
     };
-    let parsed = import::read_cut(cut, rate, &media).map_err(|e| e.to_string())?;
+    // Media embedded in an AAF go beside the session, in SESSION.media/.
+    let embedded_dir = output.with_extension("media");
+    let parsed =
+        import::read_cut_into(cut, rate, &media, Some(&embedded_dir)).map_err(|e| e.to_string())?;
     let session_dir = folder(output);
     let options = BuildOptions {
         cut_path: cut.to_path_buf(),

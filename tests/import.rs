@@ -964,6 +964,7 @@ fn damaged_cuts_are_refused_without_a_panic() {
             let cut = match import::Format::of(&path).unwrap() {
                 import::Format::Edl => edl::parse(t, &path, Some(FrameRate::Fps29_97)),
                 import::Format::Otio => otio::parse(t, &path, None),
+                import::Format::Aaf => import::aaf::read_bytes(&path, t.into(), None, None),
             };
             if let Ok(cut) = cut {
                 let _ = import::build(&cut, &options);

@@ -14,7 +14,8 @@
 //!   when it has fewer (so a mono file plays on any track); the tracks of a
 //!   multichannel event read its source's channels in order, and a stereo
 //!   pair event (`A12`) on a two-channel source is one clip on a stereo
-//!   track ("A1-2");
+//!   track ("A1-2"); an AAF names the channel and the samples exactly,
+//!   which are then used;
 //! - with `video_track`, the picture's shot changes become markers;
 //! - the sample rate is the media's when all agree, else 48000 Hz;
 //! - every track goes to the dialog stem.
@@ -25,6 +26,7 @@ use std::path::{Component, Path, PathBuf};
 use super::bwf::SourceInfo;
 use super::cut::{Cut, CutClip, CutTrack};
 use super::find::{Lookup, MediaIndex};
+use super::lanes;
 use super::report::{Offline, Report};
 use super::time::Seconds;
 use super::ImportError;
@@ -161,10 +163,10 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
             .iter()
             .filter(|p| std::ptr::eq(p.track, track))
             .collect();
-        let mono: Vec<Clip> = on_track
+        let mono: Vec<(Clip, &CutClip)> = on_track
             .iter()
             .filter(|p| p.stereo_pair().is_none())
-            .filter_map(|p| builder.clip(p, ids.get(p.path())?))
+            .filter_map(|p| Some((builder.clip(p, ids.get(p.path())?)?, p.clip)))
             .collect();
         // Stereo pair events that start on this track: one stereo clip each.
         let stereo: Vec<Clip> = on_track
@@ -173,9 +175,12 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
             .filter_map(|p| builder.clip(p, ids.get(p.path())?))
             .collect();
         if !mono.is_empty() || on_track.iter().all(|p| p.stereo_pair().is_none()) {
-            session
-                .tracks
-                .push(cut_track(track.name.clone(), track.mute, mono));
+            let lanes = lanes::lanes(track, &mono, start, sample_rate, builder.report);
+            let clips = mono.into_iter().map(|(clip, _)| clip).collect();
+            let mut mono_track = cut_track(track.name.clone(), track.mute, clips);
+            mono_track.pan = track.mix.pan.clamp(-1.0, 1.0);
+            mono_track.lanes = lanes;
+            session.tracks.push(mono_track);
         }
         if !stereo.is_empty() {
             let name = format!("{}-{}", track.name, track.number.saturating_add(1));
@@ -265,8 +270,13 @@ fn locator_markers(
                 position,
             }),
             Err(_) => report.notes.push(format!(
-                "line {}: the locator \"{}\" is before the session start; it has no marker",
-                locator.line, locator.name
+                "{}the locator \"{}\" is before the session start; it has no marker",
+                if locator.line > 0 {
+                    format!("line {}: ", locator.line)
+                } else {
+                    String::new()
+                },
+                locator.name
             )),
         }
     }
@@ -516,11 +526,11 @@ impl ClipBuilder<'_> {
             gain_db: self.gain(p),
             fade_in: Fade {
                 length: fade_in,
-                shape: DISSOLVE_SHAPE,
+                shape: c.edits.fade_in_shape.unwrap_or(DISSOLVE_SHAPE),
             },
             fade_out: Fade {
                 length: fade_out,
-                shape: DISSOLVE_SHAPE,
+                shape: c.edits.fade_out_shape.unwrap_or(DISSOLVE_SHAPE),
             },
             dips: Vec::new(),
             mute: c.mute,
@@ -562,6 +572,22 @@ impl ClipBuilder<'_> {
     /// start; a disagreement with the media is reported.
     fn source_offset(&mut self, p: &Placed) -> u64 {
         let c = p.clip;
+        if c.media.exact.is_some() {
+            if let Some(info) = p.info() {
+                if info.frames > 0 && c.source_out() > info.duration() {
+                    self.report.disagreements.push(format!(
+                        "{}: {} plays {} to {} of {} but the file is only {} long",
+                        p.label(),
+                        self.cut.format.speaker(),
+                        c.source_in,
+                        c.source_out(),
+                        media_label(p.path(), p.info()),
+                        info.duration()
+                    ));
+                }
+            }
+            return u64::try_from(c.source_in.to_samples(self.sample_rate)).unwrap_or(0);
+        }
         let rate = self.cut.rate;
         let bwf = p.info().and_then(SourceInfo::start);
         let (media_start, origin) = match (bwf, c.media.start) {

@@ -1,13 +1,16 @@
-//! The picture editor's cut in a small neutral form, read from an EDL or an
-//! OTIO file before any media is looked at: audio tracks of clips, each a
-//! span of a source (at its source timecode) placed at a record timecode,
-//! with the fades that the cut's dissolves make. One builder turns it into
-//! a session whichever format it came from.
+//! The picture editor's cut in a small neutral form, read from an EDL, an
+//! OTIO file or an AAF before any media is looked at: audio tracks of
+//! clips, each a span of a source (at its source timecode) placed at a
+//! record timecode, with the fades that the cut's dissolves make and, where
+//! the cut carries them (AAF), fade shapes, level keyframes, track
+//! automation and markers. One builder turns it into a session whichever
+//! format it came from.
 
 use std::path::PathBuf;
 
 use super::time::Seconds;
 use crate::model::timecode::FrameRate;
+use crate::model::FadeShape;
 
 /// Which kind of file the cut came from, for messages ("the EDL says...").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +19,8 @@ pub enum CutFormat {
     Edl,
     /// OpenTimelineIO JSON.
     Otio,
+    /// Advanced Authoring Format (structured storage).
+    Aaf,
 }
 
 impl CutFormat {
@@ -24,6 +29,7 @@ impl CutFormat {
         match self {
             CutFormat::Edl => "the EDL",
             CutFormat::Otio => "the OTIO cut",
+            CutFormat::Aaf => "the AAF",
         }
     }
 }
@@ -51,6 +57,29 @@ pub struct Cut {
     pub notes: Vec<String>,
 }
 
+/// A track's mix as the cut gives it (AAF track effects): a fixed pan and
+/// volume and pan automation at record times.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct TrackMix {
+    /// -1 (left) to 1 (right).
+    pub pan: f32,
+    /// Breakpoints of the track's volume in dB.
+    pub volume: Vec<(Seconds, f32)>,
+    /// Breakpoints of the track's pan, -1 to 1.
+    pub pan_points: Vec<(Seconds, f32)>,
+}
+
+/// What the cut says about a clip beyond its span and level.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ClipEdits {
+    /// The shapes of the fades, when the cut gives them (else the dissolve shape).
+    pub fade_in_shape: Option<FadeShape>,
+    pub fade_out_shape: Option<FadeShape>,
+    /// Level keyframes inside the clip: time from the clip's start, gain in
+    /// dB on top of the clip gain.
+    pub level: Vec<(Seconds, f32)>,
+}
+
 /// One audio track of the cut.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CutTrack {
@@ -60,6 +89,7 @@ pub struct CutTrack {
     pub name: String,
     pub mute: bool,
     pub clips: Vec<CutClip>,
+    pub mix: TrackMix,
 }
 
 /// One clip of the cut: a span of a source placed on a track.
@@ -86,6 +116,7 @@ pub struct CutClip {
     /// Clips the cut has but dubstage cannot play as meant (speed changes)
     /// are placed muted so the editor sees where they are.
     pub mute: bool,
+    pub edits: ClipEdits,
     /// The source channel the clip reads (0-based): its place among the
     /// tracks of a multichannel event, or for a clip on one track alone,
     /// the track's number less one.
@@ -99,7 +130,7 @@ pub struct CutClip {
 /// A locator the editor left on the timeline: a note at a record time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Locator {
-    /// Its line in the cut, for reports.
+    /// Its line in the cut, for reports (0 where the cut has no lines: AAF).
     pub line: usize,
     /// The record time it marks, as a time of day.
     pub at: Seconds,
@@ -145,7 +176,15 @@ pub struct MediaHint {
     /// The media's own start time according to the cut (OTIO
     /// `available_range.start_time`), used when the file has no BWF timecode.
     pub start: Option<Seconds>,
+    /// Set when the cut knows exactly which samples of the file the clip
+    /// plays (AAF): its `source_in` then counts from the file's first
+    /// sample, whatever the file's timecode, and its `channel` is the file's.
+    pub exact: Option<ExactSource>,
 }
+
+/// A clip whose source offset counts from its file's first sample (AAF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExactSource;
 
 impl MediaHint {
     /// The names to look for in the media folders, most specific first.

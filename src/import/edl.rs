@@ -570,6 +570,7 @@ impl Reader {
                     name: format!("A{number}"),
                     mute: false,
                     clips,
+                    mix: Default::default(),
                 })
                 .collect(),
             video,
@@ -653,6 +654,7 @@ impl Reader {
             clip_name: event.clip_name.clone(),
             reel,
             start: None,
+            exact: None,
         };
         let label = format!("event {}", event.number);
         let duration = event.rec_out - event.rec_in;
@@ -684,6 +686,7 @@ impl Reader {
             fade_out: Seconds::ZERO,
             gain_db: self.level(event, track),
             mute,
+            edits: Default::default(),
             channel: channels::channel_of(&event.channels.audio, track),
             pair: match event.channels.audio.as_slice() {
                 [a, b] if event.channels.pair => Some([*a, *b]),

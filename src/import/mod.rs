@@ -1,10 +1,12 @@
-//! Importing the picture editor's cut: a CMX3600 EDL ([`edl`]) or an
-//! OpenTimelineIO file ([`otio`]) is read into a neutral [`cut::Cut`], its
+//! Importing the picture editor's cut: a CMX3600 EDL ([`edl`]), an
+//! OpenTimelineIO file ([`otio`]) or an AAF ([`aaf`], with its embedded
+//! media extracted) is read into a neutral [`cut::Cut`], its
 //! sources are looked up in the media folders ([`find`]) with their BWF
 //! timecode ([`bwf`]), and [`build()`] turns it into a session with a report
 //! of what is offline, unsupported or disagrees with the media. [`spot`]
 //! moves a clip to its original timecode.
 
+pub mod aaf;
 pub mod build;
 pub mod bwf;
 pub mod channels;
@@ -12,6 +14,7 @@ pub mod comments;
 pub mod cut;
 pub mod edl;
 pub mod find;
+pub mod lanes;
 pub mod otio;
 pub mod rate;
 pub mod report;
@@ -61,6 +64,14 @@ pub enum ImportError {
         at: String,
         message: String,
     },
+    /// An AAF that cannot be read, at the object (the compound file's
+    /// storage path, as `/Header-2/Content-3b03/Mobs{1}`) where it fails.
+    #[error("{}: {at}: {message}", path.display())]
+    Aaf {
+        path: PathBuf,
+        at: String,
+        message: String,
+    },
     /// A problem with the cut as a whole, or with what was asked of it.
     #[error("{}: {message}", path.display())]
     Cut { path: PathBuf, message: String },
@@ -74,10 +85,12 @@ pub enum ImportError {
 pub enum Format {
     Edl,
     Otio,
+    Aaf,
 }
 
 impl Format {
-    /// `.edl` is CMX3600, `.otio` is OpenTimelineIO JSON (case-insensitive).
+    /// `.edl` is CMX3600, `.otio` is OpenTimelineIO JSON, `.aaf` is AAF
+    /// (case-insensitive); `.omf` is refused with the reason.
     pub fn of(path: &Path) -> Result<Format, ImportError> {
         let ext = path
             .extension()
@@ -86,9 +99,18 @@ impl Format {
         match ext.as_str() {
             "edl" => Ok(Format::Edl),
             "otio" => Ok(Format::Otio),
+            "aaf" => Ok(Format::Aaf),
+            "omf" | "omfi" => Err(ImportError::Cut {
+                path: path.to_path_buf(),
+                message: "OMF files are not read (their Bento container is not an AAF's): \
+                          export the cut from the editing system as an AAF"
+                    .into(),
+            }),
             _ => Err(ImportError::Cut {
                 path: path.to_path_buf(),
-                message: "expected a CMX3600 EDL (.edl) or an OpenTimelineIO file (.otio)".into(),
+                message:
+                    "expected a CMX3600 EDL (.edl), an OpenTimelineIO file (.otio) or an AAF (.aaf)"
+                        .into(),
             }),
         }
     }
@@ -97,22 +119,43 @@ impl Format {
 /// Read the cut at `path`; `rate` is the timecode rate to read an EDL at
 /// (an EDL only says so when it is drop-frame; else it is inferred, with
 /// the iXML rate of what it finds in the `media` folders) or the session
-/// rate to give an OTIO timeline. A file that is not UTF-8 is read as
-/// Windows-1252 ([`text`]), with a note saying so.
+/// rate to give an OTIO timeline or an AAF whose timecode runs at another
+/// rate. A text file that is not UTF-8 is read as Windows-1252 ([`text`]),
+/// with a note saying so. Media embedded in an AAF are not extracted: their
+/// clips stay offline (see [`read_cut_into`]).
 pub fn read_cut(
     path: &Path,
     rate: Option<FrameRate>,
     media: &[PathBuf],
 ) -> Result<cut::Cut, ImportError> {
+    read_cut_into(path, rate, media, None)
+}
+
+/// [`read_cut`], extracting the media embedded in an AAF into
+/// `embedded_dir` (once: a file already there with the same contents is
+/// used again, and no file is ever overwritten).
+pub fn read_cut_into(
+    path: &Path,
+    rate: Option<FrameRate>,
+    media: &[PathBuf],
+    embedded_dir: Option<&Path>,
+) -> Result<cut::Cut, ImportError> {
+    let read = || {
+        std::fs::read(path).map_err(|source| ImportError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    };
     let format = Format::of(path)?;
-    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    if format == Format::Aaf {
+        return aaf::read(path, rate, embedded_dir);
+    }
+    let bytes = read()?;
     let (text, encoding) = text::decode(&bytes);
-    let mut cut = match format {
-        Format::Edl => edl::read(&text, path, rate, Some(media))?,
-        Format::Otio => otio::parse(&text, path, rate)?,
+    let mut cut = if format == Format::Edl {
+        edl::read(&text, path, rate, Some(media))?
+    } else {
+        otio::parse(&text, path, rate)?
     };
     if encoding == text::Encoding::Windows1252 {
         let line = text::first_non_utf8_line(&bytes).unwrap_or(1);

@@ -330,6 +330,7 @@ impl Reader<'_> {
             name,
             mute: !enabled,
             clips,
+            mix: Default::default(),
         })
     }
 
@@ -545,6 +546,7 @@ impl Reader<'_> {
             fade_out: Seconds::ZERO,
             gain_db: 0.0,
             mute,
+            edits: Default::default(),
             channel: 0,
             pair: None,
         })
