@@ -123,7 +123,13 @@ pub struct WavWriter {
     data_size_at: u64,
     data_at: u64,
     interleaved: Vec<u8>,
+    /// Bytes from the start of the file whose writing to the disk has
+    /// been started ([`WavWriter::start_writeback`]).
+    written_back: u64,
 }
+
+/// Audio handed to the kernel between two starts of its writing to disk.
+const WRITEBACK_STEP: u64 = 8 << 20;
 
 impl WavWriter {
     /// Create `path` for `channels` channels at `sample_rate`, stamped with
@@ -208,6 +214,7 @@ impl WavWriter {
             data_size_at,
             data_at: at,
             interleaved: Vec::new(),
+            written_back: 0,
         })
     }
 
@@ -225,6 +232,7 @@ impl WavWriter {
             );
             self.out.write_all(&self.interleaved)?;
             self.frames += frames as u64;
+            self.start_writeback();
             return Ok(());
         }
         for (c, samples) in channels.iter().enumerate() {
@@ -248,7 +256,35 @@ impl WavWriter {
         }
         self.out.write_all(&self.interleaved)?;
         self.frames += frames as u64;
+        self.start_writeback();
         Ok(())
+    }
+
+    /// Have the kernel start writing what it holds of the file to the disk
+    /// every [`WRITEBACK_STEP`], without waiting for it: the disk then
+    /// works while the bounce renders, and the `fsync` of
+    /// [`finish`](Self::finish) finds little left to do. A hint only
+    /// (Linux); `finish` still syncs everything and reports any error.
+    fn start_writeback(&mut self) {
+        let handed = self.data_at + self.frames * (self.format.bytes() * self.channels) as u64
+            - self.out.buffer().len() as u64;
+        if handed < self.written_back + WRITEBACK_STEP {
+            return;
+        }
+        #[cfg(target_os = "linux")]
+        {
+            use std::os::fd::AsRawFd;
+            // SAFETY: a plain system call on our own open descriptor.
+            unsafe {
+                libc::sync_file_range(
+                    self.out.get_ref().as_raw_fd(),
+                    self.written_back as libc::off64_t,
+                    (handed - self.written_back) as libc::off64_t,
+                    libc::SYNC_FILE_RANGE_WRITE,
+                );
+            }
+        }
+        self.written_back = handed;
     }
 
     /// Frames written so far.
