@@ -83,9 +83,9 @@ run() {
     || { echo "failed: $* (see $out.err)" >&2; cat "$out.err" >&2; exit 1; }
   awk '{printf "%s %.2f %s\n", $1, $2 + $3, $4}' "$out.one" >> "$out"
 }
-ours() {  # the bounce refuses to write over an earlier one: a fresh folder each time
+ours() {  # NAME SUFFIX RESULTS: the bounce refuses to write over an earlier one, so a fresh folder each time
   rm -rf "$DIR/out/ours_$1"
-  "$OURS_BIN" bounce "$DIR/session_N${N}$2.ron" -o "$DIR/out/ours_$1"
+  run ours "$3" "$OURS_BIN" bounce "$DIR/session_N${N}$2.ron" -o "$DIR/out/ours_$1"
 }
 stats() {  # column $2 of file $1: min median max
   awk -v c="$2" '{print $c}' "$1" | sort -g | awk '{a[NR]=$1} END {
@@ -102,13 +102,14 @@ for v in "${VARIANTS[@]}"; do
   A=$RES/ours_$v.txt; B=$RES/${PEER}_$v.txt
   : > "$A"; : > "$B"
   if [ "$COLD" = 0 ]; then
-    ours "$v" "$suffix" >/dev/null 2>&1; sh "$peer_cmd" >/dev/null 2>&1
+    rm -rf "$DIR/out/ours_$v"
+    "$OURS_BIN" bounce "$DIR/session_N${N}$suffix.ron" -o "$DIR/out/ours_$v" >/dev/null; sh "$peer_cmd" >/dev/null
   fi
   for ((r = 0; r < ROUNDS; r++)); do
     if (( r % 2 == 0 )); then
-      run ours "$A" ours "$v" "$suffix"; run peer "$B" sh "$peer_cmd"
+      ours "$v" "$suffix" "$A"; run peer "$B" sh "$peer_cmd"
     else
-      run peer "$B" sh "$peer_cmd"; run ours "$A" ours "$v" "$suffix"
+      run peer "$B" sh "$peer_cmd"; ours "$v" "$suffix" "$A"
     fi
   done
   paste -d' ' "$A" "$B" | awk '{printf "%.2f\n", $4 / $1}' > "$RES/ratio_$v.txt"

@@ -37,10 +37,13 @@
 
 use ebur128::{Channel, EbuR128, Mode};
 
+use super::kweight::{self, KWeighting};
 use super::{energy_to_lufs, lufs_to_energy, MeterError};
 
 /// The largest channel count measured.
 pub const MAX_CHANNELS: usize = 64;
+/// Meters whose K-weighting [`LoudnessMeter::add_together`] runs at once.
+const TOGETHER: usize = 8;
 /// The gating-block hop of BS.1770, in milliseconds.
 pub const BLOCK_HOP_MS: u32 = 100;
 /// The absolute gate of BS.1770 and EBU Tech 3342, in LUFS.
@@ -95,10 +98,19 @@ fn db_to_energy(db: f64) -> f64 {
     10f64.powf(db / 10.0)
 }
 
+/// Where the K-weighted energy of each step comes from: ours
+/// ([`kweight`]: the crate's values, faster) wherever the steps tile the
+/// crate's 400 ms buffer (every rate a multiple of 100 Hz, and 44.1 kHz
+/// and its multiples), the crate elsewhere.
+enum Weighting {
+    Own(KWeighting),
+    Crate(EbuR128),
+}
+
 /// Momentary, short-term, integrated loudness and loudness range of one
 /// signal (stereo, 5.1, or any channel count).
 pub struct LoudnessMeter {
-    ebu: EbuR128,
+    weighting: Weighting,
     channels: usize,
     sample_rate: u32,
     step_ms: u32,
@@ -144,30 +156,52 @@ pub struct LoudnessMeter {
 
 impl LoudnessMeter {
     pub fn new(channels: usize, sample_rate: u32) -> Result<LoudnessMeter, MeterError> {
+        Self::build(channels, sample_rate, false)
+    }
+
+    /// A meter that takes its step energies from the crate at every rate
+    /// (to check ours against).
+    #[cfg(test)]
+    fn with_crate_filter(channels: usize, sample_rate: u32) -> LoudnessMeter {
+        Self::build(channels, sample_rate, true).unwrap()
+    }
+
+    fn build(
+        channels: usize,
+        sample_rate: u32,
+        crate_filter: bool,
+    ) -> Result<LoudnessMeter, MeterError> {
         if channels == 0 || channels > MAX_CHANNELS {
             return Err(MeterError::Channels(channels));
         }
         if !(8_000..=384_000).contains(&sample_rate) {
             return Err(MeterError::SampleRate(sample_rate));
         }
-        // Mode::M keeps 400 ms of filtered audio, enough for the
-        // `loudness_window` of a step; the gating is ours.
-        let mut ebu = EbuR128::new(channels as u32, sample_rate, Mode::M)
-            .map_err(|_| MeterError::Channels(channels))?;
-        ebu.set_channel_map(&channel_weights(channels))
-            .map_err(|_| MeterError::Channels(channels))?;
         let step_ms = if sample_rate.is_multiple_of(200) {
             5
         } else {
             10
         };
+        let step = (sample_rate * step_ms / 1000) as usize;
+        let weights = channel_weights(channels);
+        let weighting = if kweight::aligned(sample_rate, step) && !crate_filter {
+            Weighting::Own(KWeighting::new(&weights, sample_rate))
+        } else {
+            // Mode::M keeps 400 ms of filtered audio, enough for the
+            // `loudness_window` of a step; the gating is ours.
+            let mut ebu = EbuR128::new(channels as u32, sample_rate, Mode::M)
+                .map_err(|_| MeterError::Channels(channels))?;
+            ebu.set_channel_map(&weights)
+                .map_err(|_| MeterError::Channels(channels))?;
+            Weighting::Crate(ebu)
+        };
         let short_steps = (3000 / step_ms) as usize;
         Ok(LoudnessMeter {
-            ebu,
+            weighting,
             channels,
             sample_rate,
             step_ms,
-            step: (sample_rate * step_ms / 1000) as usize,
+            step,
             into_step: 0,
             energies: vec![0.0; short_steps].into_boxed_slice(),
             at: 0,
@@ -205,7 +239,10 @@ impl LoudnessMeter {
     /// Start again, as if nothing had been measured (a console's meter
     /// reset; a locate).
     pub fn reset(&mut self) {
-        self.ebu.reset();
+        match &mut self.weighting {
+            Weighting::Own(k) => k.reset(),
+            Weighting::Crate(ebu) => ebu.reset(),
+        }
         self.into_step = 0;
         self.energies.fill(0.0);
         self.at = 0;
@@ -239,7 +276,86 @@ impl LoudnessMeter {
     /// Measure the next frames, one slice per channel. Extra slices are
     /// ignored; a short slice limits the frames taken from every channel.
     pub fn add(&mut self, planes: &[&[f32]]) {
-        let planes = &planes[..planes.len().min(self.channels)];
+        self.add_alone(planes);
+    }
+
+    /// Measure several signals' next frames, each as [`add`](Self::add)
+    /// would (empty slots skipped): the K-weighting of meters at the same
+    /// point of their grid runs for all their channels at once
+    /// ([`KWeighting::filter_together`]).
+    pub fn add_together(members: &mut [Option<(&mut LoudnessMeter, &[&[f32]])>]) {
+        if members.len() > TOGETHER {
+            for group in members.chunks_mut(TOGETHER) {
+                Self::add_together(group);
+            }
+            return;
+        }
+        let Some((first, _)) = members.iter().flatten().next() else {
+            return;
+        };
+        let (step, into_step) = (first.step, first.into_step);
+        let together = members.iter().flatten().count() > 1
+            && members.iter().flatten().all(|(m, planes)| {
+                matches!(m.weighting, Weighting::Own(_))
+                    && m.step == step
+                    && m.into_step == into_step
+                    && planes.len() >= m.channels
+            });
+        if !together {
+            for (meter, planes) in members.iter_mut().flatten() {
+                meter.add_alone(planes);
+            }
+            return;
+        }
+        let frames = members
+            .iter()
+            .flatten()
+            .flat_map(|(m, planes)| planes[..m.channels].iter().map(|p| p.len()))
+            .min()
+            .unwrap_or(0);
+        let mut slices = [[&[][..]; MAX_CHANNELS]; TOGETHER];
+        let mut done = 0;
+        while done < frames {
+            // Every member is at the same point of its step.
+            let n = (frames - done).min(
+                members
+                    .iter()
+                    .flatten()
+                    .map(|(m, _)| m.step - m.into_step)
+                    .min()
+                    .unwrap_or(0),
+            );
+            for (slices, (meter, planes)) in slices.iter_mut().zip(members.iter().flatten()) {
+                for (s, plane) in slices.iter_mut().zip(&planes[..meter.channels]) {
+                    *s = &plane[done..done + n];
+                }
+            }
+            let mut filters: [Option<(&mut KWeighting, &[&[f32]])>; TOGETHER] = Default::default();
+            for ((slot, (meter, _)), slices) in filters
+                .iter_mut()
+                .zip(members.iter_mut().flatten())
+                .zip(&slices)
+            {
+                if let Weighting::Own(k) = &mut meter.weighting {
+                    *slot = Some((k, &slices[..meter.channels]));
+                }
+            }
+            KWeighting::filter_together(&mut filters);
+            for (meter, _) in members.iter_mut().flatten() {
+                meter.into_step += n;
+                if meter.into_step == meter.step {
+                    meter.into_step = 0;
+                    meter.close_step();
+                }
+            }
+            done += n;
+        }
+        for (meter, _) in members.iter_mut().flatten() {
+            meter.frames += frames as u64;
+        }
+    }
+
+    fn add_alone(&mut self, planes: &[&[f32]]) {
         let frames = planes.iter().map(|p| p.len()).min().unwrap_or(0);
         if planes.len() < self.channels {
             return;
@@ -251,9 +367,14 @@ impl LoudnessMeter {
             for (slot, plane) in slices.iter_mut().zip(planes) {
                 *slot = &plane[done..done + n];
             }
-            // Only a channel-count mismatch makes ebur128 refuse, and the
-            // slices match the meter's channels.
-            let _ = self.ebu.add_frames_planar_f32(&slices[..self.channels]);
+            match &mut self.weighting {
+                Weighting::Own(k) => k.filter(&slices[..self.channels]),
+                // Only a channel-count mismatch makes ebur128 refuse, and the
+                // slices match the meter's channels.
+                Weighting::Crate(ebu) => {
+                    let _ = ebu.add_frames_planar_f32(&slices[..self.channels]);
+                }
+            }
             self.into_step += n;
             done += n;
             if self.into_step == self.step {
@@ -265,12 +386,14 @@ impl LoudnessMeter {
     }
 
     fn close_step(&mut self) {
-        let energy = self
-            .ebu
-            .loudness_window(self.step_ms)
-            .ok()
-            .filter(|l| l.is_finite())
-            .map_or(0.0, lufs_to_energy);
+        let energy = match &mut self.weighting {
+            Weighting::Own(k) => k.take_energy(self.step),
+            Weighting::Crate(ebu) => ebu
+                .loudness_window(self.step_ms)
+                .ok()
+                .filter(|l| l.is_finite())
+                .map_or(0.0, lufs_to_energy),
+        };
         self.energies[self.at] = energy;
         self.at = (self.at + 1) % self.short_steps;
         self.steps += 1;
@@ -412,6 +535,152 @@ impl LoudnessMeter {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dsp::noise::Noise;
+
+    /// Everything a meter shows, the step energies bit for bit.
+    fn readings(m: &LoudnessMeter) -> (Vec<u64>, [Option<f64>; 5], f64, Vec<u64>) {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        (
+            bits(m.blocks()),
+            [
+                m.momentary(),
+                m.short_term(),
+                m.momentary_max(),
+                m.short_term_max(),
+                m.integrated(),
+            ],
+            m.loudness_range(),
+            bits(&m.energies),
+        )
+    }
+
+    /// Noise in bursts with long silences between (the filters decay into
+    /// silence and start again), a loud stretch, a quiet one.
+    fn programme(channels: usize, frames: usize, seed: u32) -> Vec<Vec<f32>> {
+        (0..channels)
+            .map(|c| {
+                let mut noise = Noise::new(seed + c as u32 * 7919);
+                (0..frames)
+                    .map(|i| {
+                        let x = noise.next().unwrap_or(0.0);
+                        match (i / 20_000) % 5 {
+                            0 => x * 0.5,
+                            1 => x * 0.001 * (c + 1) as f32,
+                            2 | 3 => 0.0,
+                            _ => x * (i % 97) as f32 / 97.0,
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn our_k_weighting_gives_the_crates_energies_bit_for_bit() {
+        for (channels, rate) in [
+            (2, 48_000),
+            (1, 48_000),
+            (6, 48_000),
+            (8, 96_000),
+            (2, 44_100),
+            (6, 32_000),
+        ] {
+            let x = programme(channels, 7 * rate as usize, channels as u32);
+            let mut ours = LoudnessMeter::new(channels, rate).unwrap().log_blocks();
+            assert!(
+                matches!(ours.weighting, Weighting::Own(_)),
+                "{channels} at {rate}"
+            );
+            let mut theirs = LoudnessMeter::with_crate_filter(channels, rate).log_blocks();
+            let mut at = 0;
+            for block in [1, 239, 4096, 17, 48_000].iter().cycle() {
+                if at >= x[0].len() {
+                    break;
+                }
+                let to = (at + block).min(x[0].len());
+                let planes: Vec<&[f32]> = x.iter().map(|p| &p[at..to]).collect();
+                ours.add(&planes);
+                theirs.add(&planes);
+                at = to;
+            }
+            assert_eq!(
+                readings(&ours),
+                readings(&theirs),
+                "{channels} channels at {rate} Hz"
+            );
+        }
+    }
+
+    #[test]
+    fn decaying_into_silence_the_energies_stay_the_crates() {
+        // 6 s of digital silence after noise: the filters' memories decay
+        // through the smallest numbers (where the crate flushes to zero and
+        // we flush after each run) before the noise starts again.
+        let rate = 48_000;
+        let mut noise = Noise::new(11);
+        let x: Vec<f32> = (0..9 * rate)
+            .map(|i| {
+                let v = noise.next().unwrap_or(0.0);
+                if (rate..7 * rate).contains(&i) {
+                    0.0
+                } else {
+                    v
+                }
+            })
+            .collect();
+        let mut ours = LoudnessMeter::new(1, rate as u32).unwrap().log_blocks();
+        let mut theirs = LoudnessMeter::with_crate_filter(1, rate as u32).log_blocks();
+        let mut silent_steps = Vec::new();
+        for chunk in x.chunks(4096) {
+            ours.add(&[chunk]);
+            theirs.add(&[chunk]);
+            silent_steps
+                .push(ours.energies[(ours.at + ours.energies.len() - 1) % ours.energies.len()]);
+        }
+        assert_eq!(readings(&ours), readings(&theirs));
+        assert!(
+            silent_steps.iter().any(|&e| e > 0.0 && e < 1e-200),
+            "the decay reached tiny energies"
+        );
+    }
+
+    #[test]
+    fn meters_measured_together_read_as_each_alone() {
+        let x = programme(6, 5 * 48_000, 3);
+        let layouts: [&[usize]; 3] = [&[0, 1], &[2, 3, 4, 5], &[0, 5]];
+        let planes = |l: &[usize], a: usize, b: usize| -> Vec<&[f32]> {
+            l.iter().map(|&c| &x[c][a..b]).collect()
+        };
+        let mut alone: Vec<LoudnessMeter> = layouts
+            .iter()
+            .map(|l| LoudnessMeter::new(l.len(), 48_000).unwrap().log_blocks())
+            .collect();
+        for (m, l) in alone.iter_mut().zip(layouts) {
+            m.add(&planes(l, 0, x[0].len()));
+        }
+        let mut together: Vec<LoudnessMeter> = layouts
+            .iter()
+            .map(|l| LoudnessMeter::new(l.len(), 48_000).unwrap().log_blocks())
+            .collect();
+        let mut at = 0;
+        while at < x[0].len() {
+            let to = (at + 1000).min(x[0].len());
+            let p: Vec<Vec<&[f32]>> = layouts.iter().map(|l| planes(l, at, to)).collect();
+            let [a, b, c] = &mut together[..] else {
+                unreachable!()
+            };
+            LoudnessMeter::add_together(&mut [
+                Some((a, &p[0][..])),
+                Some((b, &p[1][..])),
+                None,
+                Some((c, &p[2][..])),
+            ]);
+            at = to;
+        }
+        for (k, (a, b)) in alone.iter().zip(&together).enumerate() {
+            assert_eq!(readings(a), readings(b), "meter {k}");
+        }
+    }
 
     fn sine(frames: usize, dbfs: f64) -> Vec<f32> {
         let a = 10f64.powf(dbfs / 20.0);

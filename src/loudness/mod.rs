@@ -31,6 +31,7 @@
 
 pub mod dialog;
 pub mod file;
+pub mod kweight;
 pub mod meter;
 pub mod peak;
 pub mod reading;
@@ -97,6 +98,19 @@ impl Meter {
     pub fn add(&mut self, planes: &[&[f32]]) {
         self.loudness.add(planes);
         self.peaks.add(planes);
+    }
+
+    /// Measure the next frames of several signals, `planes(k)` the
+    /// channels of `meters[k]`, each as [`add`](Self::add) would; their
+    /// K-weighting runs together ([`LoudnessMeter::add_together`]). At most
+    /// eight meters.
+    pub fn add_together<'p>(meters: &mut [Meter], planes: impl Fn(usize) -> &'p [&'p [f32]]) {
+        let mut loudness: [Option<(&mut LoudnessMeter, &[&[f32]])>; 8] = Default::default();
+        for (k, (slot, meter)) in loudness.iter_mut().zip(meters.iter_mut()).enumerate() {
+            meter.peaks.add(planes(k));
+            *slot = Some((&mut meter.loudness, planes(k)));
+        }
+        LoudnessMeter::add_together(&mut loudness);
     }
 
     /// Start again, as if nothing had been measured.
