@@ -4,20 +4,25 @@
 //! `.`, and runs the commands of the registry on the [`Desk`]. It knows
 //! nothing of the terminal: the UI draws it, tests drive it with keys.
 
+mod clipboard;
+pub mod complete;
+mod help;
 pub mod line;
+mod macros;
 pub mod registers;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::command::desk::{Desk, OpenOptions};
-use crate::command::registry::{self, AppAction, Args, CommandSpec, Kind, Run, OPTIONS};
-use crate::command::strip::{show_db, show_pan, StripId};
+use crate::command::registry;
+use crate::command::spec::{AppAction, Args, CommandSpec, Kind, Run};
+use crate::command::strip::StripId;
 use crate::edit::journal::Entry;
 use crate::keymap::{parse_keys, show_keys, Key, KeyCode, KeyMode, Keymap, Lookup};
 use crate::model::Session;
 use line::{LineEditor, LineEvent};
-use registers::{Register, Registers, UNNAMED};
+use registers::Registers;
 
 /// The console's modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -356,7 +361,7 @@ impl App {
             LineEvent::Complete { backwards } => {
                 let desk = &self.desk;
                 self.line
-                    .complete(|text| completions(text, desk), backwards);
+                    .complete(|text| complete::completions(text, desk), backwards);
             }
         }
     }
@@ -677,306 +682,6 @@ impl App {
         }
     }
 
-    fn help(&mut self, about: Option<&str>) {
-        if let Some(name) = about {
-            match registry::find(name.trim_start_matches(':')) {
-                Some(c) => {
-                    let keys = self.keymap.keys_for(KeyMode::Normal, c.name);
-                    let keys = if keys.is_empty() {
-                        String::new()
-                    } else {
-                        format!("  [{}]", keys.join(" "))
-                    };
-                    self.desk
-                        .say(format!(":{} {} - {}{keys}", c.name, c.args, c.doc));
-                }
-                None => self.desk.complain(format!("no command is called {name:?}")),
-            }
-            return;
-        }
-        let mut lines = vec![
-            "Keys are Vim's: a count before a command repeats or scales it (5l, 3+).".to_string(),
-            "j/k scroll this list, q closes it. :help NAME describes one command.".to_string(),
-            String::new(),
-        ];
-        let keys: Vec<String> = registry::commands()
-            .map(|c| self.keymap.keys_for(KeyMode::Normal, c.name).join(" "))
-            .collect();
-        let keys_w = keys
-            .iter()
-            .map(|k| k.chars().count())
-            .max()
-            .unwrap_or(0)
-            .min(24);
-        for (c, keys) in registry::commands().zip(keys) {
-            let head = if c.args.is_empty() {
-                format!(":{}", c.name)
-            } else {
-                format!(":{} {}", c.name, c.args)
-            };
-            lines.push(format!("{head:<24} {keys:<keys_w$} {}", c.doc));
-        }
-        lines.push(String::new());
-        lines.push("Visual mode: the normal keys, and:".into());
-        let normal = self.keymap.mode(KeyMode::Normal);
-        for (k, b) in self.keymap.mode(KeyMode::Visual).bindings() {
-            if normal.lookup(&k) != Lookup::Matched(b) {
-                lines.push(format!("  {:<10} {}", show_keys(&k), b.line()));
-            }
-        }
-        lines.push(String::new());
-        lines.push("Options for :set: ".into());
-        for (o, doc) in OPTIONS {
-            lines.push(format!("  {o:<16} {doc}"));
-        }
-        self.overlay = Some(Overlay {
-            title: "help".into(),
-            lines,
-            scroll: 0,
-        });
-    }
-
-    fn take_register(&mut self) -> char {
-        self.register.take().unwrap_or(UNNAMED)
-    }
-
-    fn yank(&mut self) {
-        let r = self.take_register();
-        let selected = self.desk.selection.is_some_and(|(a, b)| b > a);
-        if self.mode == Mode::Visual || selected {
-            if let Some((a, b)) = self.desk.selection {
-                let tracks = self.desk.selected_tracks();
-                let board = crate::edit::clip::copy(&self.desk.session, &tracks, a, b);
-                if board.clip_count() > 0 {
-                    self.desk
-                        .say(format!("yanked {} clip(s) into \"{r}", board.clip_count()));
-                    self.registers.set(r, Register::Clips(board));
-                    self.leave_visual();
-                    return;
-                }
-                self.registers.set(r, Register::Span(a, b));
-                let clock = self.desk.clock;
-                self.desk.say(format!(
-                    "yanked {} .. {} into \"{r}",
-                    clock.format_samples(a),
-                    clock.format_samples(b)
-                ));
-            }
-            self.leave_visual();
-            return;
-        }
-        let strip = self.desk.strip_id();
-        let settings = self.desk.strip_settings(strip);
-        let from = strip.name(&self.desk.session);
-        self.desk
-            .say(format!("yanked {from}'s settings into \"{r}"));
-        self.registers.set(r, Register::Strip { from, settings });
-    }
-
-    fn put(&mut self) {
-        let r = self.take_register();
-        match self.registers.get(r).cloned() {
-            None => self.desk.complain(format!("register \"{r} is empty")),
-            Some(Register::Keys(_)) => self
-                .desk
-                .complain(format!("register \"{r} holds keys: @{r} plays them")),
-            Some(Register::Span(a, b)) => {
-                self.desk.selection = Some((a, b));
-                self.desk.changed = true;
-            }
-            Some(Register::Clips(board)) => {
-                let before = self.snapshot();
-                let result = crate::command::edit::track(&self.desk).and_then(|t| {
-                    let at = self.desk.playhead();
-                    crate::edit::clip::paste(&mut self.desk.session, t, at, &board)
-                });
-                match result {
-                    Ok(n) => {
-                        self.desk.reload();
-                        self.desk.say(format!("put {n} clip(s)"));
-                        self.push_undo(before);
-                        self.last_edit = Some(("put".to_string(), None));
-                    }
-                    Err(e) => self.desk.complain(e),
-                }
-            }
-            Some(Register::Strip { from, settings }) => {
-                let before = self.snapshot();
-                let strip = self.desk.strip_id();
-                match self.desk.put_settings(strip, settings) {
-                    Ok(()) => {
-                        let to = strip.name(&self.desk.session);
-                        self.desk.say(format!("put {from}'s settings on {to}"));
-                    }
-                    Err(e) => self.desk.complain(e),
-                }
-                if before != self.snapshot() {
-                    self.push_undo(before);
-                    self.last_edit = Some(("put".to_string(), None));
-                    self.register = None;
-                }
-            }
-        }
-    }
-
-    /// Cut the selection's clips, or the clip under the playhead, into a register.
-    fn delete(&mut self) {
-        let r = self.take_register();
-        let span = match self.desk.selection.filter(|(a, b)| b > a) {
-            Some(s) => Ok(s),
-            None => crate::command::edit::edit_clips(&self.desk).map(|c| {
-                let clip = &self.desk.session.tracks[c[0].0].clips[c[0].1];
-                (clip.position, clip.end())
-            }),
-        };
-        let before = self.snapshot();
-        let result = span.and_then(|(a, b)| {
-            let tracks = self.desk.selected_tracks();
-            let board = crate::edit::clip::copy(&self.desk.session, &tracks, a, b);
-            crate::edit::clip::delete(&mut self.desk.session, &tracks, a, b).map(|n| (n, board))
-        });
-        match result {
-            Ok((n, board)) => {
-                if r != '_' {
-                    self.registers.set(r, Register::Clips(board));
-                }
-                self.desk.reload();
-                self.desk.say(format!("cut {n} clip(s) into \"{r}"));
-                self.push_undo(before);
-                self.last_edit = Some(("delete".to_string(), None));
-                if self.mode == Mode::Visual {
-                    self.leave_visual();
-                }
-                self.desk.selection = None;
-            }
-            Err(e) => self.desk.complain(e),
-        }
-    }
-
-    fn record(&mut self, register: Option<&str>) {
-        if let Some((r, mut keys)) = self.recording.take() {
-            keys.truncate(self.sequence_start.min(keys.len()));
-            let n = keys.len();
-            self.registers.set(r, Register::Keys(keys));
-            self.desk.say(format!(
-                "recorded {n} key(s) into @{}",
-                r.to_ascii_lowercase()
-            ));
-            return;
-        }
-        let Some(c) = register.and_then(|w| w.chars().next()) else {
-            return;
-        };
-        if !c.is_ascii_alphanumeric() {
-            self.desk
-                .complain(format!("{c:?} is not a register to record into (a-z)"));
-            return;
-        }
-        self.recording = Some((c, Vec::new()));
-        self.sequence_start = 0;
-        self.desk.say(format!("recording @{c}"));
-    }
-
-    fn play_macro(&mut self, register: Option<&str>, count: u32) {
-        let Some(mut c) = register.and_then(|w| w.chars().next()) else {
-            return;
-        };
-        if c == '@' {
-            match self.last_macro {
-                Some(l) => c = l,
-                None => {
-                    self.desk.complain("no macro played yet");
-                    return;
-                }
-            }
-        }
-        if c == ':' {
-            match self.line.history.last().cloned() {
-                Some(line) => {
-                    for _ in 0..count {
-                        self.run_line(&line, None);
-                    }
-                }
-                None => self.desk.complain("no command line yet"),
-            }
-            return;
-        }
-        let keys = match self.registers.get(c) {
-            Some(Register::Keys(k)) => k.clone(),
-            Some(_) => {
-                self.desk.complain(format!("register \"{c} holds no keys"));
-                return;
-            }
-            None => {
-                self.desk.complain(format!("register \"{c} is empty"));
-                return;
-            }
-        };
-        if self.macro_depth >= MACRO_DEPTH {
-            self.desk.complain(format!(
-                "macros call each other too deeply (at @{c}); stopped"
-            ));
-            return;
-        }
-        self.last_macro = Some(c);
-        self.macro_depth += 1;
-        'outer: for _ in 0..count.min(10_000) {
-            for &k in &keys {
-                self.handle_key(k);
-                if self.quit || self.macro_depth > MACRO_DEPTH {
-                    break 'outer;
-                }
-            }
-        }
-        self.macro_depth -= 1;
-    }
-
-    fn show_registers(&mut self) {
-        let clock = self.desk.clock;
-        let mut lines: Vec<String> = self
-            .registers
-            .iter()
-            .map(|(c, r)| {
-                let what = match r {
-                    Register::Keys(k) => format!("keys   {}", show_keys(k)),
-                    Register::Clips(b) => format!(
-                        "clips  {} on {} track(s), {:.2} s",
-                        b.clip_count(),
-                        b.tracks.len(),
-                        b.length as f64 / self.desk.session.sample_rate as f64
-                    ),
-                    Register::Span(a, b) => format!(
-                        "span   {} .. {}",
-                        clock.format_samples(*a),
-                        clock.format_samples(*b)
-                    ),
-                    Register::Strip { from, settings } => {
-                        let mut s = format!("strip  {from}:");
-                        if let Some(db) = settings.fader_db {
-                            s.push_str(&format!(" fader {}", show_db(db)));
-                        }
-                        if let Some(p) = settings.pan {
-                            s.push_str(&format!(" pan {}", show_pan(p)));
-                        }
-                        if let Some(m) = settings.mute {
-                            s.push_str(if m { " muted" } else { " unmuted" });
-                        }
-                        s
-                    }
-                };
-                format!("\"{c}  {what}")
-            })
-            .collect();
-        if lines.is_empty() {
-            lines.push("(all registers are empty)".into());
-        }
-        self.overlay = Some(Overlay {
-            title: "registers".into(),
-            lines,
-            scroll: 0,
-        });
-    }
-
     /// Let time pass: take in the engine's reports, and every [`AUTOSAVE`]
     /// write unsaved work to the recovery file.
     pub fn tick(&mut self, now: Instant) {
@@ -1001,70 +706,4 @@ impl App {
     pub fn strip(&self) -> StripId {
         self.desk.strip_id()
     }
-}
-
-/// Candidates to complete the last word of `text` on the `:` line.
-pub fn completions(text: &str, desk: &Desk) -> Vec<String> {
-    let word_start = text.rfind(' ').map_or(0, |i| i + 1);
-    let word = &text[word_start..];
-    let mut out: Vec<String> = if word_start == 0 {
-        let mut names: Vec<String> = registry::commands()
-            .flat_map(|c| std::iter::once(c.name).chain(c.aliases.iter().copied()))
-            .filter(|n| n.starts_with(word))
-            .map(str::to_string)
-            .collect();
-        names.sort();
-        names
-    } else {
-        let command = text.split_whitespace().next().unwrap_or("");
-        let command = command.trim_end_matches('!');
-        let name = registry::find(command).map_or(command, |c| c.name);
-        match name {
-            "set" => OPTIONS
-                .iter()
-                .flat_map(|(o, _)| [o.to_string(), format!("no{o}")])
-                .filter(|o| o.starts_with(word))
-                .collect(),
-            "help" => registry::commands()
-                .map(|c| c.name.to_string())
-                .filter(|n| n.starts_with(word))
-                .collect(),
-            "goto" => desk
-                .session
-                .markers
-                .iter()
-                .map(|m| m.name.clone())
-                .filter(|n| n.to_lowercase().starts_with(&word.to_lowercase()))
-                .collect(),
-            "strip" | "strip-pick" => crate::command::strip_params::completions(text, desk),
-            "write" | "edit" | "bounce" | "write-quit" => paths(word),
-            _ => Vec::new(),
-        }
-    };
-    out.dedup();
-    out
-}
-
-/// Files and folders whose path begins with `word`.
-fn paths(word: &str) -> Vec<String> {
-    let (dir, prefix) = match word.rfind('/') {
-        Some(i) => (&word[..=i], &word[i + 1..]),
-        None => ("", word),
-    };
-    let Ok(entries) = std::fs::read_dir(if dir.is_empty() { "." } else { dir }) else {
-        return Vec::new();
-    };
-    let mut out: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().into_owned();
-            if !name.starts_with(prefix) || (name.starts_with('.') && !prefix.starts_with('.')) {
-                return None;
-            }
-            let slash = if e.path().is_dir() { "/" } else { "" };
-            Some(format!("{dir}{name}{slash}"))
-        })
-        .collect();
-    out.sort();
-    out
 }

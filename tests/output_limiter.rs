@@ -321,7 +321,7 @@ fn strip_commands_change_the_session_undo_restores_it_and_the_bounce_hears_it() 
 fn strip_parameter_names_complete_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let app = console(&busy_session(dir.path()), dir.path());
-    let c = |text: &str| dubstage::app::completions(text, &app.desk);
+    let c = |text: &str| dubstage::app::complete::completions(text, &app.desk);
     assert_eq!(
         c("strip eq2.g"),
         vec!["eq2.gain".to_string()],

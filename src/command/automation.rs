@@ -2,8 +2,9 @@
 //! add, move and delete breakpoints, and set, trim or thin the selection.
 
 use super::desk::Desk;
+use super::motion::step_through;
 use super::pass::{control_value, lane_mut, lanes};
-use super::registry::{desk, step_through, Args, CommandSpec, Kind};
+use super::spec::{desk, Args, CommandSpec, Kind};
 use crate::edit::automation as auto;
 use crate::model::{AutoMode, LaneTarget};
 
@@ -119,7 +120,7 @@ fn value_arg(a: &Args, i: usize) -> Result<Option<f32>, String> {
         None => Ok(None),
         Some(w) => {
             let w = w.trim_end_matches("dB").trim_end_matches("db");
-            let v = super::registry::parse_pan(w)
+            let v = super::strip::parse_pan(w)
                 .or_else(|| w.parse::<f32>().ok())
                 .filter(|x| x.is_finite())
                 .ok_or_else(|| format!("{w:?} is not a value"))?;

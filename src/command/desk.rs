@@ -5,18 +5,18 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{self, Receiver};
+use std::sync::mpsc::Receiver;
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::loudness_view::LoudnessView;
 use super::meters::Meters;
 use super::pass::Pass;
-use super::strip::{StripId, StripSettings};
+use super::strip::{StripId, StripSettings, FADER_FLOOR_DB, FADER_TOP_DB};
 use crate::audio::{AudioBackend, Engine, EngineOptions, EngineStatus};
-use crate::bounce::{self, BounceOptions};
+use crate::bounce::{self};
 use crate::edit::grid::Grid;
-use crate::edit::journal::{self, Entry, Journal, Pending};
+use crate::edit::journal::{self, Journal, Pending};
 use crate::engine::msg::{ToEngine, TransportState};
 use crate::media::cache::MediaCache;
 use crate::media::overview::Overviews;
@@ -25,10 +25,6 @@ use crate::model::file;
 use crate::model::timecode::TimecodeClock;
 use crate::model::{LaneTarget, Marker, Session};
 
-/// The bottom of a fader's travel (shown as -inf).
-pub const FADER_FLOOR_DB: f32 = -96.0;
-/// The top of a fader's travel.
-pub const FADER_TOP_DB: f32 = 12.0;
 /// The narrowest zoom: samples per timeline column at 48 kHz (10 ms).
 pub const MIN_ZOOM: u64 = 480;
 
@@ -85,12 +81,12 @@ pub struct Message {
 }
 
 /// A bounce running on a worker thread.
-struct BounceJob {
-    dir: PathBuf,
-    progress: Receiver<BounceNews>,
+pub(super) struct BounceJob {
+    pub(super) dir: PathBuf,
+    pub(super) progress: Receiver<BounceNews>,
 }
 
-enum BounceNews {
+pub(super) enum BounceNews {
     Progress(u64, u64),
     Done(Result<String, String>),
 }
@@ -100,7 +96,7 @@ pub struct Desk {
     pub session: Session,
     pub path: PathBuf,
     /// The session as last saved or loaded.
-    saved: Session,
+    pub(super) saved: Session,
     /// Solo per track (monitoring only: not saved with the session).
     pub solo: Vec<bool>,
     pub engine: Option<Engine>,
@@ -130,11 +126,11 @@ pub struct Desk {
     pub clock: TimecodeClock,
     /// What the engine said last (for the transport bar).
     pub status: Option<EngineStatus>,
-    bounce: Option<BounceJob>,
+    pub(super) bounce: Option<BounceJob>,
     /// Set when something on screen changed.
     pub changed: bool,
     /// The session as last written to the recovery file.
-    recovered: Option<Session>,
+    pub(super) recovered: Option<Session>,
     /// Everything said on opening (warnings, offline media), for `:messages`.
     pub notes: Vec<String>,
     /// The strip where visual mode started: the selection covers the
@@ -153,7 +149,7 @@ pub struct Desk {
     /// A journal left by a session that did not end well, offered with `:recover`.
     pub pending_journal: Option<Pending>,
     /// The processing panel and the parameter picked for stepping.
-    pub processing: super::strip_params::Processing,
+    pub processing: super::params::Processing,
 }
 
 /// What to open a session with.
@@ -376,6 +372,26 @@ impl Desk {
     }
 
     /// Loop `range` while rolling, or stop looping.
+    /// Loop the selection (or the whole session) while rolling, or stop
+    /// looping, and say which.
+    pub fn toggle_loop(&mut self) {
+        if self.loop_range.is_some() {
+            self.set_loop(None);
+            self.say("loop off");
+        } else {
+            let range = self
+                .selection
+                .filter(|(a, b)| b > a)
+                .unwrap_or((0, self.end()));
+            self.set_loop(Some(range));
+            self.say(format!(
+                "looping {} .. {}",
+                self.clock.format_samples(range.0),
+                self.clock.format_samples(range.1)
+            ));
+        }
+    }
+
     pub fn set_loop(&mut self, range: Option<(u64, u64)>) {
         self.loop_range = range;
         self.send(ToEngine::Loop(range));
@@ -745,199 +761,6 @@ impl Desk {
     }
 
     // ---- files ----
-
-    /// Save to `path` (the session's own file when `None`).
-    pub fn write(&mut self, path: Option<&Path>) -> Result<PathBuf, String> {
-        let target = path.map_or_else(|| self.path.clone(), Path::to_path_buf);
-        file::save(&self.session, &target).map_err(|e| e.to_string())?;
-        if target == self.path {
-            self.saved = self.session.clone();
-            // The session on disk holds every edit: the journal starts afresh.
-            if self.journal_file.take().is_some() {
-                let _ = std::fs::remove_file(journal::journal_path(&self.path));
-            }
-            let recovery = file::recovery_path(&self.path);
-            if recovery.exists() {
-                // The session on disk now holds everything; the old
-                // recovery file would only mislead.
-                let _ = std::fs::remove_file(&recovery);
-            }
-            self.recovery = None;
-            self.recovered = None;
-        }
-        self.changed = true;
-        Ok(target)
-    }
-
-    /// The session as last saved or loaded.
-    pub fn saved_session(&self) -> &Session {
-        &self.saved
-    }
-
-    /// Append an edit to the journal, starting one (and setting aside a
-    /// journal left from before) at the first edit after a save.
-    pub fn journal(&mut self, entry: &Entry) {
-        if self.journal_file.is_none() {
-            if journal::journal_path(&self.path).exists() {
-                self.pending_journal = None;
-                if let Some(old) = journal::set_aside(&self.path) {
-                    self.notes.push(format!(
-                        "the earlier journal was set aside as {}",
-                        old.display()
-                    ));
-                }
-            }
-            let saved = std::fs::read(&self.path).unwrap_or_default();
-            match Journal::start(&self.path, &saved) {
-                Ok(j) => self.journal_file = Some(j),
-                Err(e) => {
-                    self.complain(format!("cannot keep the undo journal: {e}"));
-                    return;
-                }
-            }
-        }
-        if let Some(j) = &mut self.journal_file {
-            if let Err(e) = j.append(entry) {
-                self.complain(format!("cannot write the undo journal: {e}"));
-            }
-        }
-    }
-
-    /// Put the journal on the disk (called when idle).
-    pub fn sync_journal(&mut self) {
-        if let Some(j) = &mut self.journal_file {
-            if let Err(e) = j.sync() {
-                self.complain(format!("cannot write the undo journal: {e}"));
-            }
-        }
-    }
-
-    /// Go on with a journal that was replayed.
-    pub fn continue_journal(&mut self) {
-        match Journal::resume(&self.path) {
-            Ok(j) => self.journal_file = Some(j),
-            Err(e) => self.complain(format!("cannot keep the undo journal: {e}")),
-        }
-    }
-
-    /// Write unsaved work to the recovery file (nothing when all is
-    /// saved or already written there). Returns the file written.
-    pub fn save_recovery(&mut self) -> Result<Option<PathBuf>, String> {
-        if !self.modified() || self.recovered.as_ref() == Some(&self.session) {
-            return Ok(None);
-        }
-        let path = file::save_recovery(&self.session, &self.path).map_err(|e| e.to_string())?;
-        self.recovered = Some(self.session.clone());
-        Ok(Some(path))
-    }
-
-    /// Load the recovery file's session in place of the one on screen
-    /// (unsaved: `:w` keeps it).
-    pub fn recover(&mut self) -> Result<(), String> {
-        let path = self
-            .recovery
-            .clone()
-            .filter(|p| p.exists())
-            .or_else(|| Some(file::recovery_path(&self.path)).filter(|p| p.exists()))
-            .ok_or_else(|| format!("{}: no recovery file", self.path.display()))?;
-        let loaded = file::load(&path).map_err(|e| e.to_string())?;
-        if loaded.session.sources != self.session.sources
-            || loaded.session.sample_rate != self.session.sample_rate
-        {
-            return Err(format!(
-                "{}: its sources differ from the session's; open it with :e to use it",
-                path.display()
-            ));
-        }
-        let solo = vec![false; loaded.session.tracks.len()];
-        self.restore(loaded.session, solo);
-        self.recovery = None;
-        Ok(())
-    }
-
-    /// Bounce the selection (or the whole session) into `dir` on a worker thread.
-    pub fn start_bounce(&mut self, dir: PathBuf) -> Result<(), String> {
-        if self.bounce.is_some() {
-            return Err("a bounce is already running".into());
-        }
-        let session = self.session.clone();
-        let pool = Arc::clone(&self.pool);
-        let mut options = BounceOptions::new(&dir);
-        options.range = self.selection.filter(|(a, b)| b > a);
-        let (tx, rx) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("bounce".into())
-            .spawn(move || {
-                let mut last = 0u64;
-                let result = bounce::bounce(&session, &pool, &options, |done, total| {
-                    if done * 100 / total.max(1) != last * 100 / total.max(1) {
-                        let _ = tx.send(BounceNews::Progress(done, total));
-                    }
-                    last = done;
-                });
-                let _ = tx.send(BounceNews::Done(
-                    result
-                        .map(|r| {
-                            format!("bounced {} at {:.0}x real time", r.end_timecode, r.speed())
-                        })
-                        .map_err(|e| e.to_string()),
-                ));
-            })
-            .map_err(|e| format!("cannot start the bounce: {e}"))?;
-        self.bounce = Some(BounceJob { dir, progress: rx });
-        Ok(())
-    }
-
-    /// Is a bounce running?
-    pub fn bouncing(&self) -> bool {
-        self.bounce.is_some()
-    }
-
-    fn poll_bounce(&mut self) {
-        let Some(job) = &self.bounce else { return };
-        let mut news = None;
-        let mut finished = false;
-        loop {
-            match job.progress.try_recv() {
-                Ok(BounceNews::Progress(done, total)) => {
-                    news = Some(Ok(format!(
-                        "bouncing into {}: {}%",
-                        job.dir.display(),
-                        done * 100 / total.max(1)
-                    )))
-                }
-                Ok(BounceNews::Done(r)) => {
-                    news = Some(r.map(|t| format!("{t}: files in {}", job.dir.display())));
-                    finished = true;
-                }
-                Err(mpsc::TryRecvError::Empty) => break,
-                Err(mpsc::TryRecvError::Disconnected) => {
-                    if news.is_none() {
-                        news = Some(Err("the bounce stopped without a word".into()));
-                    }
-                    finished = true;
-                    break;
-                }
-            }
-        }
-        if finished {
-            self.bounce = None;
-        }
-        match news {
-            Some(Ok(t)) => self.say(t),
-            Some(Err(e)) => self.complain(e),
-            None => {}
-        }
-    }
-
-    /// Wait for a running bounce to end (tests).
-    pub fn finish_bounce(&mut self, timeout: std::time::Duration) {
-        let deadline = Instant::now() + timeout;
-        while self.bounce.is_some() && Instant::now() < deadline {
-            std::thread::sleep(std::time::Duration::from_millis(10));
-            self.poll_bounce();
-        }
-    }
 }
 
 /// Whether `a` and `b` differ only in what the mixer controls (faders,

@@ -3,7 +3,8 @@
 //! selection (a span of time across tracks, made in visual mode).
 
 use super::desk::Desk;
-use super::registry::{desk, step_through, Args, CommandSpec, Kind};
+use super::motion::step_through;
+use super::spec::{desk, Args, CommandSpec, Kind};
 use super::strip::StripId;
 use crate::edit::clip::{self, ClipRef};
 use crate::edit::grid::Grid;

@@ -2,7 +2,7 @@
 //! stem's loudness, and start the integrated measurement again.
 
 use super::desk::Desk;
-use super::registry::{desk, Args, CommandSpec, Kind};
+use super::spec::{desk, Args, CommandSpec, Kind};
 
 pub(super) static COMMANDS: &[CommandSpec] = &[
     desk(

@@ -4,6 +4,11 @@
 use crate::engine::msg::MeterId;
 use crate::model::{Session, StemKind};
 
+/// The bottom of a fader's travel (shown as -inf).
+pub const FADER_FLOOR_DB: f32 = -96.0;
+/// The top of a fader's travel.
+pub const FADER_TOP_DB: f32 = 12.0;
+
 /// One strip of the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StripId {
@@ -122,11 +127,26 @@ pub fn show_pan(pan: f32) -> String {
 
 /// A fader level for people: `+1.5`, `-12.0`, `-inf` at the bottom.
 pub fn show_db(db: f32) -> String {
-    if db <= super::desk::FADER_FLOOR_DB {
+    if db <= FADER_FLOOR_DB {
         "-inf".into()
     } else if db.abs() < 0.05 {
         "0.0".into()
     } else {
         format!("{db:+.1}")
     }
+}
+/// Read a pan position: `C`, `L30`, `R100`, or -1..1.
+pub fn parse_pan(text: &str) -> Option<f32> {
+    let t = text.trim().to_ascii_uppercase();
+    if t == "C" {
+        return Some(0.0);
+    }
+    let v = if let Some(n) = t.strip_prefix('L') {
+        -n.parse::<f32>().ok()? / 100.0
+    } else if let Some(n) = t.strip_prefix('R') {
+        n.parse::<f32>().ok()? / 100.0
+    } else {
+        t.parse::<f32>().ok()?
+    };
+    (v.is_finite() && (-1.0..=1.0).contains(&v)).then_some(v)
 }

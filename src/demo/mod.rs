@@ -2,8 +2,23 @@
 //! a door, footsteps and a music cue. The media are synthesized
 //! ([`media`]) so that nothing needs to ship; the session file is
 //! `sessions/demo/demo.ron`, built into the program.
+//!
+//! The synthesis is split by sound, each file depending only on those
+//! below it: `media` (rendering and writing the files, and the public cue
+//! sheet) uses `dialog` (voices as recorded takes), `foley` (footsteps,
+//! door), `music`, `room` (room tone) and `speech` (the speakers); `dialog`
+//! uses `speech` (scripts, syllables, articulation) and `room`; all of them
+//! use `synth` (noise, filters, oscillators, level helpers) and `cues` (the
+//! files and the cue times in them).
 
+mod cues;
+mod dialog;
+mod foley;
 pub mod media;
+mod music;
+mod room;
+mod speech;
+mod synth;
 
 use std::io;
 use std::path::{Path, PathBuf};

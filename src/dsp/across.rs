@@ -13,7 +13,8 @@
 //! gives alone, whatever it shares the registers with and however the
 //! signal is cut into blocks.
 
-use super::biquad::{run_cascades, Chain, Coefficients};
+use super::biquad::Coefficients;
+use super::cascade::{run_cascades, Chain};
 
 /// Signals filtered together: two AVX-512 registers of eight 64-bit lanes
 /// (two recursions in flight keep the multipliers busy).
@@ -344,7 +345,7 @@ mod tests {
             .into_iter(),
         );
         let mut want_a = input.clone();
-        super::super::biquad::run_cascade(&k, &mut [State::default(); 2], &mut want_a);
+        crate::dsp::cascade::run_cascade(&k, &mut [State::default(); 2], &mut want_a);
         let mut want_b = input;
         State::default().run(&one[0], &mut want_b);
         assert_eq!(a, want_a);

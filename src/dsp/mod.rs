@@ -3,6 +3,7 @@
 
 pub mod across;
 pub mod biquad;
+pub mod cascade;
 pub mod delay;
 pub mod dynamics;
 pub mod fade;

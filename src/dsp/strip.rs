@@ -12,7 +12,8 @@
 //! grid ([`super::dynamics`]).
 
 use super::across::run_chains;
-use super::biquad::{Chain, Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
+use super::biquad::{Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
+use super::cascade::Chain;
 use super::dynamics::Dynamics;
 use super::gain::db_to_gain;
 use crate::model::strip::{BandKind, Filter, Slope, Strip, StripParam};

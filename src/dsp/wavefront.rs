@@ -9,7 +9,7 @@
 //! fused multiply-adds), and the sections' memories are stored back in
 //! step at the end of every call, so the output does not depend on how the
 //! signal is cut into blocks. Machines without AVX-512 run
-//! [`super::biquad::run_cascade`] instead.
+//! [`super::biquad::run_cascade_scalar`] instead.
 
 use super::biquad::{Coefficients, State};
 

@@ -7,6 +7,8 @@ pub mod butler;
 pub mod control;
 pub mod feed;
 pub mod live_loudness;
+pub mod live_plan;
+pub mod metering;
 pub mod msg;
 pub mod offline;
 pub mod output;

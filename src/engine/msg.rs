@@ -3,25 +3,10 @@
 //! and comes back boxed, so the realtime thread never allocates or frees.
 
 use super::automation::{Automation, Owner, Param};
-use super::realtime::LivePlan;
+use super::live_plan::LivePlan;
+pub use super::metering::{MeterId, METER_CHANNELS};
 use crate::model::limiter::LimiterParam;
 use crate::model::strip::StripParam;
-
-/// A strip whose levels are metered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum MeterId {
-    Track(u16),
-    Bus(u16),
-    /// DX, MX or FX, by `StemKind::index`.
-    Stem(u8),
-    /// Music and effects.
-    Me,
-    /// The printmaster.
-    Printmaster,
-}
-
-/// Most channels a metered strip has.
-pub const METER_CHANNELS: usize = 6;
 
 /// What the UI asks of the realtime thread.
 #[derive(Debug)]

@@ -14,17 +14,15 @@ use std::time::Instant;
 use ringbuf::traits::{Consumer, Producer};
 use ringbuf::{HeapCons, HeapProd};
 
-use super::butler::ButlerJob;
 use super::control;
-use super::feed::{feeds, FeedReaders, FeedSync};
-use super::msg::{FromEngine, MeterId, ToEngine, TransportState, METER_CHANNELS};
-use super::plan::Plan;
+use super::feed::FeedSync;
+use super::live_plan::LivePlan;
+use super::metering::{MeterId, METER_CHANNELS};
+use super::msg::{FromEngine, ToEngine, TransportState};
 use super::process::process;
 use super::tap::TapWriter;
 use crate::dsp::gain::db_to_gain;
 use crate::dsp::pan;
-use crate::media::pool::MediaPool;
-use crate::model::Session;
 
 /// Frames between meter and transport reports (about 21 ms at 48 kHz).
 pub const REPORT_INTERVAL: usize = 1024;
@@ -32,64 +30,6 @@ pub const REPORT_INTERVAL: usize = 1024;
 pub const PREROLL: usize = 16_384;
 /// Commands taken per cycle, so a flood cannot starve the audio.
 const MAX_COMMANDS: usize = 256;
-
-/// A Plan with the feeds the butler fills for it.
-#[derive(Debug)]
-pub struct LivePlan {
-    pub plan: Plan,
-    pub feeds: FeedReaders,
-    meters: Vec<MeterAcc>,
-}
-
-impl LivePlan {
-    /// Compile `session` for playback in blocks of up to `max_block`
-    /// frames: the Plan with fresh feeds (identified by `feeds_id`), and
-    /// the job that tells the butler what to read into them.
-    pub fn compile(
-        session: &Session,
-        pool: &Arc<MediaPool>,
-        max_block: usize,
-        feeds_id: u64,
-    ) -> (Box<LivePlan>, ButlerJob) {
-        let plan = Plan::compile(session, pool, max_block);
-        let channels: Vec<usize> = plan.playlists.iter().map(|p| p.channels).collect();
-        let (writers, readers) = feeds(feeds_id, &channels, max_block);
-        let job = ButlerJob {
-            writers,
-            playlists: Arc::clone(&plan.playlists),
-            pool: Arc::clone(pool),
-        };
-        (Box::new(LivePlan::new(plan, readers)), job)
-    }
-
-    pub fn new(plan: Plan, feeds: FeedReaders) -> LivePlan {
-        let strips = plan.tracks.len() + plan.buses.len() + 5;
-        LivePlan {
-            plan,
-            feeds,
-            meters: vec![MeterAcc::default(); strips],
-        }
-    }
-}
-
-/// Peak and sum of squares since the last report.
-#[derive(Debug, Clone, Copy, Default)]
-struct MeterAcc {
-    peak: [f32; METER_CHANNELS],
-    square: [f32; METER_CHANNELS],
-}
-
-impl MeterAcc {
-    fn add(&mut self, channel: usize, samples: &[f32], gain: f32) {
-        let (mut peak, mut square) = (0f32, 0f32);
-        for &s in samples {
-            peak = peak.max(s.abs());
-            square += s * s;
-        }
-        self.peak[channel] = self.peak[channel].max(peak * gain.abs());
-        self.square[channel] += square * gain * gain;
-    }
-}
 
 /// Where the transport is.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -404,3 +404,152 @@ mod avx512 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Ours against the crate, through the meter that uses either.
+
+    use crate::dsp::noise::Noise;
+    use crate::loudness::LoudnessMeter;
+
+    /// Everything a meter shows, the step energies bit for bit.
+    fn readings(m: &LoudnessMeter) -> (Vec<u64>, [Option<f64>; 5], f64, Vec<u64>) {
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        (
+            bits(m.blocks()),
+            [
+                m.momentary(),
+                m.short_term(),
+                m.momentary_max(),
+                m.short_term_max(),
+                m.integrated(),
+            ],
+            m.loudness_range(),
+            bits(m.step_energies().0),
+        )
+    }
+
+    /// Noise in bursts with long silences between (the filters decay into
+    /// silence and start again), a loud stretch, a quiet one.
+    fn programme(channels: usize, frames: usize, seed: u32) -> Vec<Vec<f32>> {
+        (0..channels)
+            .map(|c| {
+                let mut noise = Noise::new(seed + c as u32 * 7919);
+                (0..frames)
+                    .map(|i| {
+                        let x = noise.next().unwrap_or(0.0);
+                        match (i / 20_000) % 5 {
+                            0 => x * 0.5,
+                            1 => x * 0.001 * (c + 1) as f32,
+                            2 | 3 => 0.0,
+                            _ => x * (i % 97) as f32 / 97.0,
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn our_k_weighting_gives_the_crates_energies_bit_for_bit() {
+        for (channels, rate) in [
+            (2, 48_000),
+            (1, 48_000),
+            (6, 48_000),
+            (8, 96_000),
+            (2, 44_100),
+            (6, 32_000),
+        ] {
+            let x = programme(channels, 7 * rate as usize, channels as u32);
+            let mut ours = LoudnessMeter::new(channels, rate).unwrap().log_blocks();
+            assert!(ours.weighs_itself(), "{channels} at {rate}");
+            let mut theirs = LoudnessMeter::with_crate_filter(channels, rate).log_blocks();
+            let mut at = 0;
+            for block in [1, 239, 4096, 17, 48_000].iter().cycle() {
+                if at >= x[0].len() {
+                    break;
+                }
+                let to = (at + block).min(x[0].len());
+                let planes: Vec<&[f32]> = x.iter().map(|p| &p[at..to]).collect();
+                ours.add(&planes);
+                theirs.add(&planes);
+                at = to;
+            }
+            assert_eq!(
+                readings(&ours),
+                readings(&theirs),
+                "{channels} channels at {rate} Hz"
+            );
+        }
+    }
+
+    #[test]
+    fn decaying_into_silence_the_energies_stay_the_crates() {
+        // 6 s of digital silence after noise: the filters' memories decay
+        // through the smallest numbers (where the crate flushes to zero and
+        // we flush after each run) before the noise starts again.
+        let rate = 48_000;
+        let mut noise = Noise::new(11);
+        let x: Vec<f32> = (0..9 * rate)
+            .map(|i| {
+                let v = noise.next().unwrap_or(0.0);
+                if (rate..7 * rate).contains(&i) {
+                    0.0
+                } else {
+                    v
+                }
+            })
+            .collect();
+        let mut ours = LoudnessMeter::new(1, rate as u32).unwrap().log_blocks();
+        let mut theirs = LoudnessMeter::with_crate_filter(1, rate as u32).log_blocks();
+        let mut silent_steps = Vec::new();
+        for chunk in x.chunks(4096) {
+            ours.add(&[chunk]);
+            theirs.add(&[chunk]);
+            silent_steps.push(ours.step_energies().1);
+        }
+        assert_eq!(readings(&ours), readings(&theirs));
+        assert!(
+            silent_steps.iter().any(|&e| e > 0.0 && e < 1e-200),
+            "the decay reached tiny energies"
+        );
+    }
+
+    #[test]
+    fn meters_measured_together_read_as_each_alone() {
+        let x = programme(6, 5 * 48_000, 3);
+        let layouts: [&[usize]; 3] = [&[0, 1], &[2, 3, 4, 5], &[0, 5]];
+        let planes = |l: &[usize], a: usize, b: usize| -> Vec<&[f32]> {
+            l.iter().map(|&c| &x[c][a..b]).collect()
+        };
+        let mut alone: Vec<LoudnessMeter> = layouts
+            .iter()
+            .map(|l| LoudnessMeter::new(l.len(), 48_000).unwrap().log_blocks())
+            .collect();
+        for (m, l) in alone.iter_mut().zip(layouts) {
+            m.add(&planes(l, 0, x[0].len()));
+        }
+        let mut together: Vec<LoudnessMeter> = layouts
+            .iter()
+            .map(|l| LoudnessMeter::new(l.len(), 48_000).unwrap().log_blocks())
+            .collect();
+        let mut at = 0;
+        while at < x[0].len() {
+            let to = (at + 1000).min(x[0].len());
+            let p: Vec<Vec<&[f32]>> = layouts.iter().map(|l| planes(l, at, to)).collect();
+            let [a, b, c] = &mut together[..] else {
+                unreachable!()
+            };
+            LoudnessMeter::add_together(&mut [
+                Some((a, &p[0][..])),
+                Some((b, &p[1][..])),
+                None,
+                Some((c, &p[2][..])),
+            ]);
+            at = to;
+        }
+        for (k, (a, b)) in alone.iter().zip(&together).enumerate() {
+            assert_eq!(readings(a), readings(b), "meter {k}");
+        }
+    }
+}

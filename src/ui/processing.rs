@@ -7,8 +7,8 @@ use ratatui::layout::Rect;
 
 use super::theme::{Role, Theme};
 use crate::app::App;
+use crate::command::params::{find, show, PARAMS};
 use crate::command::strip::StripId;
-use crate::command::strip_params::{find, show, PARAMS};
 use crate::command::Desk;
 use crate::engine::output::latency_of;
 
