@@ -1,9 +1,12 @@
 //! The BS.1770 loudness meter: momentary (400 ms), short-term (3 s) and
 //! gated integrated loudness, and loudness range (EBU Tech 3342).
 //!
-//! What the `ebur128` crate does: the K-weighting filter and the channel
-//! weights, and the K-weighted energy of each grid step
-//! ([`EbuR128::loudness_window`]). It runs in [`Mode::M`] only, the
+//! The K-weighting filter, the channel weights and the K-weighted energy of
+//! each grid step are the `ebur128` crate's ([`EbuR128::loudness_window`]),
+//! computed by [`super::kweight`] bit for bit as the crate does but with
+//! the channels (and several meters' channels, [`LoudnessMeter::add_together`])
+//! side by side in vector lanes; at the rare rates whose steps do not tile
+//! the crate's 400 ms buffer the crate itself runs, in [`Mode::M`] only, the
 //! cheapest mode that still keeps the filtered audio `loudness_window`
 //! reads (400 ms of it; our step is 5 or 10 ms).
 //!

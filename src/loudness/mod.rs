@@ -4,7 +4,8 @@
 //!
 //! [`LoudnessMeter`] takes the K-weighting and the K-weighted energy of each
 //! step of a 5 ms grid (10 ms at rates that are not a multiple of 200 Hz)
-//! from the `ebur128` crate, and does the rest itself from that grid:
+//! as the `ebur128` crate computes them (its values, from [`kweight`], which
+//! filters many channels at once), and does the rest itself from that grid:
 //! momentary and short-term loudness and their maxima (as EBU Tech 3341
 //! requires), the gating of integrated loudness and the loudness range. The
 //! crate's own gating re-sums 400 ms of filtered audio every 100 ms and 3 s
