@@ -51,7 +51,6 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
         }
     }
     StripProcessor::process_group(&mut group[..members], n);
-    drop(group);
 
     for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
         if let Some(lanes) = automation.tracks.get(t).filter(|l| !l.is_empty()) {

@@ -97,6 +97,10 @@ fn weight(channel: Channel) -> Option<f64> {
     }
 }
 
+/// A signal's K-weighting and its channels' next frames, in a group
+/// filtered together (an empty slot is skipped).
+pub type Member<'a> = Option<(&'a mut KWeighting, &'a [&'a [f32]])>;
+
 /// One channel's filter memory and the sum of its squares this step.
 #[derive(Debug, Clone, Copy, Default)]
 struct Lane {
@@ -139,7 +143,7 @@ impl KWeighting {
     /// [`filter`](Self::filter) would; every slice as long; empty slots
     /// skipped). Signals at
     /// another rate than the first's are filtered alone.
-    pub fn filter_together(members: &mut [Option<(&mut KWeighting, &[&[f32]])>]) {
+    pub fn filter_together(members: &mut [Member<'_>]) {
         let Some((first, _)) = members.iter().flatten().next() else {
             return;
         };
@@ -355,6 +359,7 @@ mod avx512 {
                 }
                 *x = transpose(block);
             }
+            #[allow(clippy::needless_range_loop)]
             for t in 0..WIDE {
                 for r in 0..REGS {
                     let xs = _mm512_cvtps_pd(x[r][t]);

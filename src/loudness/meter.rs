@@ -41,6 +41,10 @@
 use ebur128::{Channel, EbuR128, Mode};
 
 use super::kweight::{self, KWeighting};
+
+/// A meter and its channels' next frames, in a group measured together
+/// (an empty slot is skipped).
+pub type Member<'a> = Option<(&'a mut LoudnessMeter, &'a [&'a [f32]])>;
 use super::{energy_to_lufs, lufs_to_energy, MeterError};
 
 /// The largest channel count measured.
@@ -107,7 +111,7 @@ fn db_to_energy(db: f64) -> f64 {
 /// and its multiples), the crate elsewhere.
 enum Weighting {
     Own(KWeighting),
-    Crate(EbuR128),
+    Crate(Box<EbuR128>),
 }
 
 /// Momentary, short-term, integrated loudness and loudness range of one
@@ -209,7 +213,7 @@ impl LoudnessMeter {
                 .map_err(|_| MeterError::Channels(channels))?;
             ebu.set_channel_map(&weights)
                 .map_err(|_| MeterError::Channels(channels))?;
-            Weighting::Crate(ebu)
+            Weighting::Crate(Box::new(ebu))
         };
         let short_steps = (3000 / step_ms) as usize;
         Ok(LoudnessMeter {
@@ -299,7 +303,7 @@ impl LoudnessMeter {
     /// would (empty slots skipped): the K-weighting of meters at the same
     /// point of their grid runs for all their channels at once
     /// ([`KWeighting::filter_together`]).
-    pub fn add_together(members: &mut [Option<(&mut LoudnessMeter, &[&[f32]])>]) {
+    pub fn add_together(members: &mut [Member<'_>]) {
         if members.len() > TOGETHER {
             for group in members.chunks_mut(TOGETHER) {
                 Self::add_together(group);
@@ -346,7 +350,7 @@ impl LoudnessMeter {
                     *s = &plane[done..done + n];
                 }
             }
-            let mut filters: [Option<(&mut KWeighting, &[&[f32]])>; TOGETHER] = Default::default();
+            let mut filters: [kweight::Member<'_>; TOGETHER] = Default::default();
             for ((slot, (meter, _)), slices) in filters
                 .iter_mut()
                 .zip(members.iter_mut().flatten())

@@ -106,7 +106,7 @@ impl Meter {
     /// K-weighting runs together ([`LoudnessMeter::add_together`]). At most
     /// eight meters.
     pub fn add_together<'p>(meters: &mut [Meter], planes: impl Fn(usize) -> &'p [&'p [f32]]) {
-        let mut loudness: [Option<(&mut LoudnessMeter, &[&[f32]])>; 8] = Default::default();
+        let mut loudness: [meter::Member<'_>; 8] = Default::default();
         for (k, (slot, meter)) in loudness.iter_mut().zip(meters.iter_mut()).enumerate() {
             meter.peaks.add(planes(k));
             *slot = Some((&mut meter.loudness, planes(k)));
