@@ -30,6 +30,17 @@ pub struct ConsoleArgs {
     /// The JACK client name.
     #[arg(long, default_value = "dubstage", value_name = "NAME")]
     pub name: String,
+    /// Listen for OSC remote control on this UDP port (off by default).
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..))]
+    pub osc: Option<u16>,
+    /// The address the OSC remote listens on (with --osc).
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1",
+        requires = "osc"
+    )]
+    pub osc_bind: std::net::IpAddr,
 }
 
 #[derive(Debug, Subcommand)]
@@ -131,7 +142,8 @@ pub enum Command {
         #[arg(short, long, value_name = "SESSION")]
         output: PathBuf,
         /// Timecode rate of the cut: 23.976, 24, 25, 29.97df, 29.97 or 30 (an EDL
-        /// says its rate only when it is drop-frame).
+        /// says its rate only when it is drop-frame; without it, the lowest rate
+        /// its timecodes and its media's iXML allow).
         #[arg(long, value_name = "RATE")]
         rate: Option<FrameRate>,
         /// Timecode of the session start (default: the EDL's first record
@@ -141,6 +153,10 @@ pub enum Command {
         /// Replace an existing session file (the old one is kept as SESSION.bak).
         #[arg(long)]
         force: bool,
+        /// Mark the picture's shot changes (the cut's video events) with
+        /// markers, to spot edits by; a video-only cut imports as markers alone.
+        #[arg(long)]
+        video_track: bool,
     },
     /// Move clips to their original timecode, from their source's BWF time reference.
     Spot {

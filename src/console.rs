@@ -23,12 +23,15 @@ use crate::command::registry;
 use crate::keymap::{self, Key, KeyCode, Keymap};
 use crate::model::file;
 use crate::model::Session;
+use crate::remote::Remote;
 use crate::ui::{self, layout, Theme};
 
 /// The shortest time between two frames: about 30 a second.
 pub const FRAME: Duration = Duration::from_millis(33);
 /// How long to wait for a key when nothing moves.
 const IDLE: Duration = Duration::from_millis(250);
+/// The longest wait between two reads of the OSC remote.
+const REMOTE_POLL: Duration = Duration::from_millis(20);
 
 /// How to open the console.
 #[derive(Debug, Clone)]
@@ -36,6 +39,8 @@ pub struct ConsoleOptions {
     /// Try JACK (else the silent clock).
     pub use_jack: bool,
     pub client_name: String,
+    /// Listen for OSC remote control here.
+    pub osc: Option<std::net::SocketAddr>,
 }
 
 /// A key from crossterm in the keymap's terms (key releases are dropped).
@@ -203,6 +208,11 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
     let signals = Signals::register(path)?;
     let (w, h) = terminal::size().map_err(|e| format!("cannot read the terminal size: {e}"))?;
     let mut app = open_app(path, options, layout::timeline_columns(w))?;
+    let mut remote = options.osc.map(Remote::bind).transpose()?;
+    if let Some(r) = &remote {
+        app.desk.remote = Some(r.summary());
+        app.desk.say(format!("OSC remote on {}", r.local_addr()));
+    }
     let theme = Theme::from_env();
 
     // Restore the terminal before a panic message is printed.
@@ -230,7 +240,16 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
     };
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         event_loop(
-            &mut app, &mut term, &theme, &signals, &count, &mut stats, started,
+            &mut app,
+            &mut term,
+            &theme,
+            Listening {
+                signals: &signals,
+                remote: remote.as_mut(),
+            },
+            &count,
+            &mut stats,
+            started,
         )
     }));
     if signals.finishing.swap(true, Ordering::AcqRel) {
@@ -374,20 +393,34 @@ impl Signals {
     }
 }
 
+/// What the console listens to besides the terminal.
+struct Listening<'a> {
+    signals: &'a Signals,
+    remote: Option<&'a mut Remote>,
+}
+
 fn event_loop<W: Write>(
     app: &mut App,
     term: &mut Terminal<CrosstermBackend<Counting<W>>>,
     theme: &Theme,
-    signals: &Signals,
+    listening: Listening<'_>,
     count: &AtomicU64,
     stats: &mut Stats,
     started: Instant,
 ) -> Result<Ending, String> {
+    let Listening {
+        signals,
+        mut remote,
+    } = listening;
     let mut pacer = Pacer::default();
     let mut last_frame: Option<(Instant, bool)> = None;
     loop {
         let now = Instant::now();
-        let wait = pacer.wait(app, now);
+        let mut wait = pacer.wait(app, now);
+        if remote.is_some() {
+            // The remote is read between frames: keep it answered quickly.
+            wait = wait.min(REMOTE_POLL);
+        }
         let mut key = false;
         if event::poll(wait).map_err(|e| format!("the terminal went away: {e}"))? {
             // Take every event that is waiting before drawing again.
@@ -413,6 +446,12 @@ fn event_loop<W: Write>(
                 }
             }
         }
+        if let Some(r) = remote.as_deref_mut() {
+            if r.poll(app) {
+                signals.mirror(app);
+                key = true;
+            }
+        }
         if signals.hangup.load(Ordering::Acquire) {
             return Ok(Ending::Signal("hung up (SIGHUP)".into()));
         }
@@ -424,6 +463,9 @@ fn event_loop<W: Write>(
         }
         let now = Instant::now();
         app.update(AppEvent::Tick(now));
+        if let Some(r) = remote.as_deref_mut() {
+            r.feedback(app, now);
+        }
         if pacer.due(app, now, key) || stats.frames == 0 {
             let before = count.load(Ordering::Relaxed);
             term.draw(|f| ui::draw(f, app, theme))

@@ -22,4 +22,5 @@ pub mod keymap;
 pub mod loudness;
 pub mod media;
 pub mod model;
+pub mod remote;
 pub mod ui;

@@ -90,7 +90,8 @@ fn main() -> ExitCode {
             rate,
             start,
             force,
-        } => run_import(&cut, media, &output, rate, start, force),
+            video_track,
+        } => run_import(&cut, media, &output, rate, start, force, video_track),
         Command::Spot { session, clip, all } => run_spot(&session, &clip, all),
     };
     exit_status(result.map_err(Failure::Error))
@@ -100,6 +101,9 @@ fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
     ConsoleOptions {
         use_jack: !args.no_jack,
         client_name: args.name.clone(),
+        osc: args
+            .osc
+            .map(|port| std::net::SocketAddr::new(args.osc_bind, port)),
     }
 }
 
@@ -399,6 +403,7 @@ fn run_import(
     rate: Option<FrameRate>,
     start: Option<String>,
     force: bool,
+    video_track: bool,
 ) -> Result<(), String> {
     if output.exists() && !force {
         return Err(format!(
@@ -406,7 +411,6 @@ fn run_import(
             output.display()
         ));
     }
-    let parsed = import::read_cut(cut, rate).map_err(|e| e.to_string())?;
     let folder = |p: &Path| {
         p.parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -418,12 +422,14 @@ fn run_import(
     } else {
         media
     };
+    let parsed = import::read_cut(cut, rate, &media).map_err(|e| e.to_string())?;
     let session_dir = folder(output);
     let options = BuildOptions {
         cut_path: cut.to_path_buf(),
         media,
         start,
         session_dir: session_dir.clone(),
+        video_track,
     };
     let (session, report) = import::build(&parsed, &options).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&session_dir).map_err(|e| format!("{}: {e}", session_dir.display()))?;

@@ -5,6 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::bwf::write_bwf;
 use common::*;
 use dubstage::bounce::{self, BounceOptions};
 use dubstage::import::{self, edl, otio, BuildOptions, ImportError, Report};
@@ -26,60 +27,6 @@ fn fixture(name: &str) -> PathBuf {
 /// Samples since midnight of a non-drop timecode at a whole frame rate.
 fn tc(h: u64, m: u64, s: u64, f: u64, fps: u64, rate: u32) -> u64 {
     ((h * 3600 + m * 60 + s) * fps + f) * u64::from(rate) / fps
-}
-
-/// Write planar `channels` as a 24-bit Broadcast WAV by hand (independent of
-/// dubstage's writer), with a `bext` time reference and an iXML chunk when given.
-fn write_bwf(
-    path: &Path,
-    rate: u32,
-    channels: &[Vec<f32>],
-    time_reference: Option<u64>,
-    ixml: Option<&str>,
-) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let n = channels.len() as u16;
-    let frames = channels[0].len();
-    let mut chunks: Vec<u8> = Vec::new();
-    let mut chunk = |id: &[u8], body: &[u8]| {
-        chunks.extend_from_slice(id);
-        chunks.extend_from_slice(&(body.len() as u32).to_le_bytes());
-        chunks.extend_from_slice(body);
-        if body.len() % 2 == 1 {
-            chunks.push(0);
-        }
-    };
-    let mut fmt = Vec::new();
-    fmt.extend_from_slice(&1u16.to_le_bytes());
-    fmt.extend_from_slice(&n.to_le_bytes());
-    fmt.extend_from_slice(&rate.to_le_bytes());
-    fmt.extend_from_slice(&(rate * 3 * u32::from(n)).to_le_bytes());
-    fmt.extend_from_slice(&(3 * n).to_le_bytes());
-    fmt.extend_from_slice(&24u16.to_le_bytes());
-    chunk(b"fmt ", &fmt);
-    if let Some(reference) = time_reference {
-        let mut bext = vec![0u8; 602];
-        bext[338..346].copy_from_slice(&reference.to_le_bytes());
-        bext[346..348].copy_from_slice(&1u16.to_le_bytes());
-        chunk(b"bext", &bext);
-    }
-    let mut data = Vec::with_capacity(frames * 3 * channels.len());
-    for i in 0..frames {
-        for c in channels {
-            let v = (c[i] * 8_388_608.0).round() as i32;
-            data.extend_from_slice(&v.to_le_bytes()[..3]);
-        }
-    }
-    chunk(b"data", &data);
-    // Sound recorders often put iXML after the audio.
-    if let Some(xml) = ixml {
-        chunk(b"iXML", xml.as_bytes());
-    }
-    let mut file = b"RIFF".to_vec();
-    file.extend_from_slice(&((chunks.len() + 4) as u32).to_le_bytes());
-    file.extend_from_slice(b"WAVE");
-    file.extend_from_slice(&chunks);
-    std::fs::write(path, file).unwrap();
 }
 
 /// The media of scene 12 in `dir/media`, as the production recorded it.
@@ -124,7 +71,7 @@ fn import_cut(
     rate: Option<FrameRate>,
     start: Option<&str>,
 ) -> Result<(Session, Report), ImportError> {
-    let parsed = import::read_cut(cut, rate)?;
+    let parsed = import::read_cut(cut, rate, media)?;
     import::build(
         &parsed,
         &BuildOptions {
@@ -132,6 +79,7 @@ fn import_cut(
             media: media.to_vec(),
             start: start.map(str::to_string),
             session_dir: session_dir.to_path_buf(),
+            video_track: false,
         },
     )
 }
@@ -244,8 +192,10 @@ fn an_edl_places_each_event_at_its_record_timecode_with_bwf_source_offsets() {
     assert_eq!((a2[0].position, a2[1].position), (48_000, 5 * 48_000));
     assert_eq!(a2[0].gain_db, -3.0);
 
-    // NONE plus "AUD 3 4": tracks A3 and A4.
-    for (name, channel) in [("A3", 2), ("A4", 3)] {
+    // NONE plus "AUD 3 4": tracks A3 and A4, one two-channel event whose
+    // tracks read its source's first and second channel (the room tone is
+    // mono, so both play it).
+    for (name, channel) in [("A3", 0), ("A4", 1)] {
         let room = clips(&s, name);
         assert_eq!(room.len(), 1);
         assert_eq!(
@@ -375,6 +325,7 @@ fn drop_frame_timecode_is_exact_across_the_hour_minute_and_ten_minute_boundaries
                 media: vec![dir.path().to_path_buf()],
                 start: None,
                 session_dir: dir.path().to_path_buf(),
+                video_track: false,
             },
         )
         .unwrap();
@@ -500,7 +451,7 @@ fn missing_media_are_listed_together_and_left_offline_where_they_were_expected()
 #[test]
 fn a_malformed_edl_is_refused_at_its_line() {
     let path = fixture("malformed.edl");
-    let err = import::read_cut(&path, Some(FrameRate::Fps24))
+    let err = import::read_cut(&path, Some(FrameRate::Fps24), &[])
         .unwrap_err()
         .to_string();
     assert!(
@@ -543,9 +494,9 @@ fn a_malformed_edl_is_refused_at_its_line() {
             "give --rate",
         ),
         (
-            "001  R1  V  C  01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n",
+            "TITLE: nothing\n",
             Some(FrameRate::Fps24),
-            "the EDL has no audio events",
+            "the EDL has no events",
         ),
         (
             "001  R1  A  D  xx  01:00:00:00 01:00:01:00 01:00:00:00 01:00:01:00\n",
@@ -585,6 +536,7 @@ fn edl_dissolves_become_crossfades_also_alone_and_to_black() {
             media: vec![dir.path().to_path_buf()],
             start: None,
             session_dir: dir.path().to_path_buf(),
+            video_track: false,
         },
     )
     .unwrap();
@@ -795,7 +747,7 @@ fn otio_media_start_is_checked_against_the_bwf_timecode() {
 #[test]
 fn malformed_otio_is_refused_at_its_json_path() {
     let path = fixture("missing_duration.otio");
-    let err = import::read_cut(&path, None).unwrap_err().to_string();
+    let err = import::read_cut(&path, None, &[]).unwrap_err().to_string();
     assert_eq!(
         err,
         format!(
@@ -989,14 +941,24 @@ fn the_import_and_spot_commands_work_end_to_end() {
 fn damaged_cuts_are_refused_without_a_panic() {
     let dir = tempfile::tempdir().unwrap();
     let mut built = 0;
-    for name in ["scene.edl", "drop_frame.edl", "speed.edl", "scene.otio"] {
+    for name in [
+        "scene.edl",
+        "drop_frame.edl",
+        "speed.edl",
+        "scene.otio",
+        "avid_channels.edl",
+        "video_only.edl",
+        "otio-cmx3600/multi_audio.edl",
+        "otio-cmx3600/enabled.otio",
+    ] {
         let text = std::fs::read_to_string(fixture(name)).unwrap();
-        let path = PathBuf::from(name);
+        let path = PathBuf::from(name.rsplit('/').next().unwrap());
         let options = BuildOptions {
             cut_path: path.clone(),
             media: vec![dir.path().to_path_buf()],
             start: None,
             session_dir: dir.path().to_path_buf(),
+            video_track: true,
         };
         let mut import = |t: &str| {
             let cut = match import::Format::of(&path).unwrap() {
@@ -1006,6 +968,10 @@ fn damaged_cuts_are_refused_without_a_panic() {
             if let Ok(cut) = cut {
                 let _ = import::build(&cut, &options);
                 built += 1;
+            }
+            // Without a rate: inferred from whatever frame fields are left.
+            if let Ok(cut) = edl::parse(t, &path, None) {
+                let _ = import::build(&cut, &options);
             }
         };
         for end in (0..text.len()).filter(|&i| text.is_char_boundary(i)) {

@@ -150,6 +150,8 @@ pub struct Desk {
     pub pending_journal: Option<Pending>,
     /// The processing panel and the parameter picked for stepping.
     pub processing: super::params::Processing,
+    /// The OSC remote's state in a line, while one listens (`:remote`).
+    pub remote: Option<String>,
 }
 
 /// What to open a session with.
@@ -210,6 +212,7 @@ impl Desk {
             journal_file: None,
             pending_journal: None,
             processing: Default::default(),
+            remote: None,
         }
     }
 

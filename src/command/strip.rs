@@ -135,6 +135,7 @@ pub fn show_db(db: f32) -> String {
         format!("{db:+.1}")
     }
 }
+
 /// Read a pan position: `C`, `L30`, `R100`, or -1..1.
 pub fn parse_pan(text: &str) -> Option<f32> {
     let t = text.trim().to_ascii_uppercase();

@@ -174,7 +174,23 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         "Start again on a JACK server (after it went away or appeared)",
         |d, _| d.reconnect(),
     ),
+    desk(
+        "remote",
+        &[],
+        "",
+        Kind::View,
+        "Say where the OSC remote listens and what it has received (--osc PORT)",
+        remote,
+    ),
 ];
+
+fn remote(d: &mut Desk, _: &Args) -> Result<(), String> {
+    let line = d.remote.clone().ok_or(
+        "no OSC remote: open the session with --osc PORT (man dubstage, OSC REMOTE CONTROL)",
+    )?;
+    d.say(line);
+    Ok(())
+}
 
 fn play_stop(d: &mut Desk, _: &Args) -> Result<(), String> {
     if d.rolling() {

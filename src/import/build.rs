@@ -11,7 +11,11 @@
 //!   media's first sample (the BWF `bext` time reference; else the start
 //!   the cut gives for the media; else 00:00:00:00, the file's start);
 //! - track An reads channel n of its source, or the source's last channel
-//!   when it has fewer (so a mono file plays on any track);
+//!   when it has fewer (so a mono file plays on any track); the tracks of a
+//!   multichannel event read its source's channels in order, and a stereo
+//!   pair event (`A12`) on a two-channel source is one clip on a stereo
+//!   track ("A1-2");
+//! - with `video_track`, the picture's shot changes become markers;
 //! - the sample rate is the media's when all agree, else 48000 Hz;
 //! - every track goes to the dialog stem.
 
@@ -26,7 +30,9 @@ use super::time::Seconds;
 use super::ImportError;
 use crate::model::timecode::Timecode;
 use crate::model::validate::{self, Severity, MAX_GAIN_DB};
-use crate::model::{Clip, Fade, FadeShape, Output, Session, Source, StemKind, Track, TrackFormat};
+use crate::model::{
+    Clip, Fade, FadeShape, Marker, Output, Session, Source, StemKind, Track, TrackFormat,
+};
 
 /// The sample rate of a session whose media do not say otherwise.
 pub const DEFAULT_SAMPLE_RATE: u32 = 48_000;
@@ -45,6 +51,10 @@ pub struct BuildOptions {
     /// The folder the session file goes into; source paths are written
     /// relative to it.
     pub session_dir: PathBuf,
+    /// Mark the picture's shot changes (the cut's video events) as markers,
+    /// a reference for spotting edits; also what makes a video-only cut
+    /// importable.
+    pub video_track: bool,
 }
 
 /// One clip of the cut with its media looked up.
@@ -65,6 +75,14 @@ impl Placed<'_> {
         self.info.as_ref().and_then(|i| i.as_ref().ok())
     }
 
+    /// The stereo pair this clip's event is, when its source is stereo:
+    /// then the pair's first track carries it as one stereo clip.
+    fn stereo_pair(&self) -> Option<[u16; 2]> {
+        self.clip
+            .pair
+            .filter(|_| self.info().is_some_and(|i| i.channels == 2))
+    }
+
     /// The path the session's source points to.
     fn path(&self) -> &Path {
         self.lookup
@@ -76,6 +94,26 @@ impl Placed<'_> {
 
 /// Build the session for `cut`, with the report of what needs attention.
 pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), ImportError> {
+    if cut.tracks.is_empty() && cut.video.is_empty() {
+        return Err(ImportError::Cut {
+            path: options.cut_path.clone(),
+            message: format!(
+                "{} has no audio and no video: nothing to import",
+                cut.format.speaker()
+            ),
+        });
+    }
+    if cut.tracks.is_empty() && !options.video_track {
+        return Err(ImportError::Cut {
+            path: options.cut_path.clone(),
+            message: format!(
+                "{} has only video events ({}): importing sound needs the audio EDL (or an AAF) \
+                 from the picture editor; --video-track imports these as markers of the shot changes",
+                cut.format.speaker(),
+                cut.video.len()
+            ),
+        });
+    }
     let index = MediaIndex::new(&options.media)?;
     let cut_dir = options
         .cut_path
@@ -119,25 +157,137 @@ pub fn build(cut: &Cut, options: &BuildOptions) -> Result<(Session, Report), Imp
         report: &mut report,
     };
     for track in &cut.tracks {
-        let clips = placed
+        let on_track: Vec<&Placed> = placed
             .iter()
             .filter(|p| std::ptr::eq(p.track, track))
+            .collect();
+        let mono: Vec<Clip> = on_track
+            .iter()
+            .filter(|p| p.stereo_pair().is_none())
             .filter_map(|p| builder.clip(p, ids.get(p.path())?))
             .collect();
-        session.tracks.push(Track {
-            name: track.name.clone(),
-            format: TrackFormat::Mono,
-            output: Output::Stem(StemKind::DX),
-            fader_db: 0.0,
-            pan: 0.0,
-            mute: track.mute,
-            clips,
-            ..Default::default()
-        });
+        // Stereo pair events that start on this track: one stereo clip each.
+        let stereo: Vec<Clip> = on_track
+            .iter()
+            .filter(|p| p.stereo_pair().is_some_and(|[a, _]| a == track.number))
+            .filter_map(|p| builder.clip(p, ids.get(p.path())?))
+            .collect();
+        if !mono.is_empty() || on_track.iter().all(|p| p.stereo_pair().is_none()) {
+            session
+                .tracks
+                .push(cut_track(track.name.clone(), track.mute, mono));
+        }
+        if !stereo.is_empty() {
+            let name = format!("{}-{}", track.name, track.number.saturating_add(1));
+            // The clips read channels 1 and 2 (channel 0 is the pair's first).
+            let mut pair = cut_track(name, track.mute, stereo);
+            pair.format = TrackFormat::Stereo;
+            session.tracks.push(pair);
+        }
+    }
+    let mut counts = String::new();
+    if options.video_track {
+        session.markers = shot_markers(cut, start, sample_rate, &mut report);
+        counts += &format!(", {} shot marker(s)", session.markers.len());
+    }
+    if !cut.locators.is_empty() {
+        let locators = locator_markers(cut, start, sample_rate, &mut report);
+        counts += &format!(", {} locator(s)", locators.len());
+        session.markers = merge_markers(std::mem::take(&mut session.markers), locators);
     }
     check(&session, options, &mut report)?;
-    report.summary = summary(&session, &report);
+    report.summary = summary(&session, &report) + &counts;
     Ok((session, report))
+}
+
+/// A mono track of the cut, to the dialog stem.
+fn cut_track(name: String, mute: bool, clips: Vec<Clip>) -> Track {
+    Track {
+        name,
+        format: TrackFormat::Mono,
+        output: Output::Stem(StemKind::DX),
+        fader_db: 0.0,
+        pan: 0.0,
+        mute,
+        clips,
+        ..Default::default()
+    }
+}
+
+/// A marker at every shot change of the picture, named "V 12 A001C003" (the
+/// event number and the clip or reel), for spotting edits; one marker per
+/// position.
+fn shot_markers(cut: &Cut, start: Seconds, sample_rate: u32, report: &mut Report) -> Vec<Marker> {
+    let mut markers: Vec<Marker> = Vec::new();
+    let mut early = Vec::new();
+    for shot in &cut.video {
+        let Ok(position) = u64::try_from((shot.record_in - start).to_samples(sample_rate)) else {
+            early.push(shot.label.clone());
+            continue;
+        };
+        if markers.last().is_some_and(|m| m.position == position) {
+            continue;
+        }
+        markers.push(Marker {
+            name: format!("V {} {}", shot.number, shot.name)
+                .trim_end()
+                .to_string(),
+            position,
+        });
+    }
+    if !early.is_empty() {
+        report.notes.push(format!(
+            "the shot changes at {} are before the session start; they have no marker",
+            early.join(", ")
+        ));
+    }
+    if cut.video.is_empty() {
+        report.notes.push(format!(
+            "--video-track: {} has no video events; there are no shot markers",
+            cut.format.speaker()
+        ));
+    }
+    markers
+}
+
+/// A marker at each of the editor's locators, named by its text.
+fn locator_markers(
+    cut: &Cut,
+    start: Seconds,
+    sample_rate: u32,
+    report: &mut Report,
+) -> Vec<Marker> {
+    let mut markers = Vec::new();
+    for locator in &cut.locators {
+        match u64::try_from((locator.at - start).to_samples(sample_rate)) {
+            Ok(position) => markers.push(Marker {
+                name: locator.name.clone(),
+                position,
+            }),
+            Err(_) => report.notes.push(format!(
+                "line {}: the locator \"{}\" is before the session start; it has no marker",
+                locator.line, locator.name
+            )),
+        }
+    }
+    markers
+}
+
+/// Shot and locator markers in time order, one per position (names that
+/// fall on one position are joined: "V 4 ZZ100_504C / ANIM FIX NEEDED (red)").
+fn merge_markers(shots: Vec<Marker>, locators: Vec<Marker>) -> Vec<Marker> {
+    let mut all: Vec<Marker> = shots.into_iter().chain(locators).collect();
+    all.sort_by_key(|m| m.position);
+    let mut merged: Vec<Marker> = Vec::with_capacity(all.len());
+    for marker in all {
+        match merged.last_mut() {
+            Some(last) if last.position == marker.position => {
+                last.name = format!("{} / {}", last.name, marker.name);
+            }
+            _ => merged.push(marker),
+        }
+    }
+    merged
 }
 
 /// The media's sample rate when every file found agrees (and a session can
@@ -345,10 +495,21 @@ impl ClipBuilder<'_> {
         let fade_in = self.samples(c.record_in + c.fade_in).min(end) - position;
         let fade_out = end - self.samples(c.record_out() - c.fade_out).max(position);
         let (fade_in, fade_out) = self.fit_fades(p, length, fade_in, fade_out);
+        if let Some(info) = p.info().filter(|i| i.channels > 1) {
+            if usize::from(c.channel) >= info.channels {
+                self.report.notes.push(format!(
+                    "{}: reads channel {} but {} has {}; it plays the file's last channel",
+                    p.label(),
+                    c.channel + 1,
+                    media_label(p.path(), Some(info)),
+                    info.channels
+                ));
+            }
+        }
         Some(Clip {
             name: c.name.clone(),
             source: source.to_string(),
-            channel: p.track.number.saturating_sub(1),
+            channel: c.channel,
             source_offset: self.source_offset(p),
             position,
             length,
@@ -503,19 +664,24 @@ fn summary(session: &Session, report: &Report) -> String {
     let clips: usize = session.tracks.iter().map(|t| t.clips.len()).sum();
     let names: Vec<&str> = session.tracks.iter().map(|t| t.name.as_str()).collect();
     let offline: usize = report.offline.len();
+    let content = if session.tracks.is_empty() {
+        "no tracks (a video-only cut)".to_string()
+    } else {
+        format!(
+            "{clips} clip(s) on {} track(s) ({}) from {} source(s){}",
+            session.tracks.len(),
+            names.join(", "),
+            session.sources.len(),
+            if offline > 0 {
+                format!(" ({offline} not found)")
+            } else {
+                String::new()
+            }
+        )
+    };
     format!(
-        "{clips} clip(s) on {} track(s) ({}) from {} source(s){}, {} Hz, {} fps from {}",
-        session.tracks.len(),
-        names.join(", "),
-        session.sources.len(),
-        if offline > 0 {
-            format!(" ({offline} not found)")
-        } else {
-            String::new()
-        },
-        session.sample_rate,
-        session.timecode.rate,
-        session.timecode.start
+        "{content}, {} Hz, {} fps from {}",
+        session.sample_rate, session.timecode.rate, session.timecode.start
     )
 }
 

@@ -40,6 +40,10 @@ pub struct Cut {
     pub start: Seconds,
     /// Audio tracks, in the cut's order.
     pub tracks: Vec<CutTrack>,
+    /// The picture's events, in record order: where the shots change.
+    pub video: Vec<Shot>,
+    /// The editor's locators (Avid's `* LOC:` comments), in record order.
+    pub locators: Vec<Locator>,
     /// Things in the cut that dubstage does not reproduce (speed changes,
     /// level automation, wipes...), each naming where it is.
     pub unsupported: Vec<String>,
@@ -82,6 +86,38 @@ pub struct CutClip {
     /// Clips the cut has but dubstage cannot play as meant (speed changes)
     /// are placed muted so the editor sees where they are.
     pub mute: bool,
+    /// The source channel the clip reads (0-based): its place among the
+    /// tracks of a multichannel event, or for a clip on one track alone,
+    /// the track's number less one.
+    pub channel: u16,
+    /// The clip is one side of a stereo pair event (Avid's `A12`), whose
+    /// tracks are these two; played as one stereo track where the source
+    /// is stereo.
+    pub pair: Option<[u16; 2]>,
+}
+
+/// A locator the editor left on the timeline: a note at a record time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Locator {
+    /// Its line in the cut, for reports.
+    pub line: usize,
+    /// The record time it marks, as a time of day.
+    pub at: Seconds,
+    /// Its text with its colour: "ANIM FIX NEEDED (red)".
+    pub name: String,
+}
+
+/// A picture event: the shot that starts at `record_in`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shot {
+    /// Where it is in the cut: "event 7".
+    pub label: String,
+    /// The event's number in the cut (EDL) or its place on the track (OTIO).
+    pub number: u32,
+    /// The clip name, else the reel.
+    pub name: String,
+    /// The record timecode where the shot starts, as a time of day.
+    pub record_in: Seconds,
 }
 
 impl CutClip {

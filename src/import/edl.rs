@@ -4,8 +4,10 @@
 //! REC-IN REC-OUT`. Read here:
 //! - `TITLE:` and `FCM: DROP FRAME` / `FCM: NON-DROP FRAME` (drop-frame
 //!   labels are also recognised by a `;` before the frames);
-//! - channel fields `A`, `A2`, `AA`, `B`, `A3`, `A4`, any of them with `/V`,
-//!   `V` and `NONE`, and Avid's `AUD 3 4` lines that add A3 and A4;
+//! - channel fields ([`super::channels`]) `A`, `A2`, `AA`, `B`, `A3`, Avid's
+//!   groups `A12`, `A34`, `A1234`, any of them with `/V`, `V` and `NONE`, and
+//!   Avid's `AUD 3 4` lines that add A3 and A4 to the event; picture events
+//!   are kept as the cut's shots;
 //! - cuts (`C`) and dissolves (`D nnn`), in the two-line form (the outgoing
 //!   reel as a zero-length cut, then the incoming reel with `D`) or alone;
 //!   a dissolve to or from the black reel (`BL`) is a fade;
@@ -21,7 +23,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, MediaHint};
+use super::channels::{self, Channels};
+use super::comments::{parse_level, parse_locator};
+use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, Locator, MediaHint, Shot};
+use super::rate;
 use super::time::Seconds;
 use super::ImportError;
 use crate::model::timecode::{FrameRate, Timecode};
@@ -54,12 +59,15 @@ struct EventLine {
     line: usize,
     number: u32,
     reel: String,
-    audio: Vec<u16>,
+    /// Audio tracks, and whether they are a stereo pair and the event has picture.
+    channels: Channels,
     transition: Transition,
     src_in: Seconds,
     src_out: Seconds,
     rec_in: Seconds,
     rec_out: Seconds,
+    /// The record in of the picture (before a split edit's audio delay).
+    picture_in: Seconds,
     clip_name: Option<String>,
     source_file: Option<String>,
     /// `M2` speed in frames per second, and its line.
@@ -78,33 +86,60 @@ impl EventLine {
 }
 
 /// Parse the EDL `text` read from `path` (named in errors). `rate` is the
-/// timecode rate to read it at; without it the EDL must be drop-frame.
+/// timecode rate to read it at, checked against its frame fields; without
+/// it the EDL is read at drop-frame when it says so, else at the rate its
+/// timecodes imply ([`rate`]; with media, [`read`]).
 pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, ImportError> {
-    let base = match rate {
-        Some(rate) => rate,
-        None if says_drop_frame(text) => FrameRate::Fps29_97Df,
-        None => {
-            return Err(ImportError::Cut {
-                path: path.to_path_buf(),
-                message: "a CMX3600 EDL only says its frame rate when it is drop-frame: \
-                          give --rate (23.976, 24, 25, 29.97 or 30)"
-                    .into(),
-            })
+    read(text, path, rate, None)
+}
+
+/// Read the EDL `text` from `path`: at `given` (refused when its frame
+/// fields contradict it), at 29.97 drop-frame when it says so, else at the
+/// rate inferred from its timecodes and, when `media` folders are given,
+/// from the iXML rate of the media its clips find there (the report's
+/// first note says which rate and why).
+pub fn read(
+    text: &str,
+    path: &Path,
+    given: Option<FrameRate>,
+    media: Option<&[PathBuf]>,
+) -> Result<Cut, ImportError> {
+    let fields = rate::frame_fields(text);
+    if let Some(rate) = given {
+        if let Some(fields) = &fields {
+            rate::check(path, rate, fields)?;
         }
+        return parse_at(text, path, rate);
+    }
+    if rate::says_drop_frame(text) {
+        return parse_at(text, path, FrameRate::Fps29_97Df);
+    }
+    let Some(fields) = fields else {
+        // No event to take a rate from: what is wrong is said by the reader.
+        return parse_at(text, path, FrameRate::Fps24);
     };
+    let rates = match (media, rate::consistent(fields.max).first()) {
+        (Some(folders), Some(&provisional)) => {
+            // Which files the clips use does not depend on the rate.
+            let cut = parse_at(text, path, provisional)?;
+            let cut_dir = path.parent().unwrap_or(Path::new("."));
+            rate::media_rates(&cut, folders, cut_dir)?
+        }
+        _ => Vec::new(),
+    };
+    let (rate, note) = rate::infer(path, &fields, &rates)?;
+    let mut cut = parse_at(text, path, rate)?;
+    cut.notes.insert(0, note);
+    Ok(cut)
+}
+
+/// Parse the EDL `text` at the timecode rate `base`.
+fn parse_at(text: &str, path: &Path, base: FrameRate) -> Result<Cut, ImportError> {
     let mut reader = Reader::new(path, base);
     for (index, raw) in text.lines().enumerate() {
         reader.line(index + 1, raw)?;
     }
     reader.finish()
-}
-
-/// Whether the EDL declares drop-frame or writes drop-frame labels.
-fn says_drop_frame(text: &str) -> bool {
-    text.lines().any(|l| {
-        let l = l.trim().to_ascii_uppercase();
-        (l.starts_with("FCM:") && !l.contains("NON")) || (starts_with_digit(&l) && l.contains(';'))
-    })
 }
 
 fn starts_with_digit(line: &str) -> bool {
@@ -120,6 +155,7 @@ struct Reader {
     /// Events as groups of lines with one event number.
     events: Vec<Vec<EventLine>>,
     split_delay: Option<Seconds>,
+    locators: Vec<Locator>,
     notes: Vec<String>,
     unsupported: Vec<String>,
 }
@@ -133,6 +169,7 @@ impl Reader {
             title: String::new(),
             events: Vec::new(),
             split_delay: None,
+            locators: Vec::new(),
             notes: Vec::new(),
             unsupported: Vec::new(),
         }
@@ -242,7 +279,8 @@ impl Reader {
             )
         })?;
         let reel = tokens[1].to_string();
-        let audio = self.channels(line, tokens[2])?;
+        let channels =
+            channels::parse(tokens[2]).ok_or_else(|| self.bad_channels(line, tokens[2]))?;
         let times = &tokens[tokens.len() - 4..];
         let transition = self.transition(line, &tokens[3..tokens.len() - 4])?;
         let src_in = self.timecode(line, times[0], "source in")?;
@@ -262,6 +300,7 @@ impl Reader {
             ));
         }
         let mut src_in = src_in;
+        let picture_in = rec_in;
         if let Some(delay) = self.split_delay.take() {
             // The audio of a split edit comes in this much after the picture.
             let delay = delay.min(rec_out - rec_in);
@@ -272,12 +311,13 @@ impl Reader {
             line,
             number,
             reel,
-            audio,
+            channels,
             transition,
             src_in,
             src_out,
             rec_in,
             rec_out,
+            picture_in,
             clip_name: None,
             source_file: None,
             speed: None,
@@ -285,36 +325,11 @@ impl Reader {
         })
     }
 
-    /// The audio tracks of a channel field such as `AA/V`, `A2`, `B`, `NONE`.
-    fn channels(&self, line: usize, field: &str) -> Result<Vec<u16>, ImportError> {
-        let mut audio = Vec::new();
-        for part in field.to_ascii_uppercase().split('/') {
-            match part {
-                "V" | "NONE" => {}
-                "A" | "B" => audio.push(1),
-                "AA" => audio.extend([1, 2]),
-                p if p.len() > 1
-                    && p.starts_with('A')
-                    && p[1..].bytes().all(|b| b.is_ascii_digit()) =>
-                {
-                    match p[1..].parse::<u16>() {
-                        Ok(n) if n >= 1 => audio.push(n),
-                        _ => return Err(self.bad_channels(line, field)),
-                    }
-                }
-                _ => return Err(self.bad_channels(line, field)),
-            }
-        }
-        audio.sort_unstable();
-        audio.dedup();
-        Ok(audio)
-    }
-
     fn bad_channels(&self, line: usize, field: &str) -> ImportError {
         self.error(
             line,
             format!(
-                "\"{field}\" is not a channel field: expected V, A, A2, AA, B, A3, A4 (each optionally with /V) or NONE"
+                "\"{field}\" is not a channel field: expected V, A, A2, AA, B, A3, A12, A34, A1234 (each optionally with /V) or NONE"
             ),
         )
     }
@@ -376,6 +391,10 @@ impl Reader {
             self.level_comment(line, text);
             return;
         }
+        if upper.starts_with("LOC:") {
+            self.locator(line, text);
+            return;
+        }
         let value = |key: &str| text[key.len()..].trim().to_string();
         let Some(group) = self.events.last_mut() else {
             return;
@@ -416,6 +435,26 @@ impl Reader {
                 "line {line}: audio level not understood and left out: {text}"
             )),
         }
+    }
+
+    /// `* LOC: 01:00:01:14 RED ANIM FIX NEEDED`: a marker at that record time.
+    fn locator(&mut self, line: usize, text: &str) {
+        let parsed = parse_locator(text).and_then(|(tc, colour, name)| {
+            Some((self.timecode(line, &tc, "locator").ok()?, colour, name))
+        });
+        let Some((at, colour, name)) = parsed else {
+            self.notes.push(format!(
+                "line {line}: locator not understood and left out: {text}"
+            ));
+            return;
+        };
+        let name = match (name.is_empty(), colour) {
+            (false, Some(c)) => format!("{name} ({c})"),
+            (false, None) => name,
+            (true, Some(c)) => format!("locator ({c})"),
+            (true, None) => "locator".into(),
+        };
+        self.locators.push(Locator { line, at, name });
     }
 
     fn speed(&mut self, line: usize, text: &str) -> Result<(), ImportError> {
@@ -472,14 +511,17 @@ impl Reader {
         let Some(event) = self.events.last_mut().and_then(|g| g.last_mut()) else {
             return Err(self.error(line, "AUD before any event"));
         };
-        event.audio.extend(tracks);
-        event.audio.sort_unstable();
-        event.audio.dedup();
+        let audio = &mut event.channels.audio;
+        audio.extend(tracks);
+        audio.sort_unstable();
+        audio.dedup();
+        event.channels.pair &= audio.len() == 2;
         Ok(())
     }
 
     fn finish(mut self) -> Result<Cut, ImportError> {
         let mut tracks: BTreeMap<u16, Vec<CutClip>> = BTreeMap::new();
+        let mut video: Vec<Shot> = Vec::new();
         for group in std::mem::take(&mut self.events) {
             for (i, event) in group.iter().enumerate() {
                 let next_dissolves = group
@@ -490,23 +532,27 @@ impl Reader {
                     continue; // the outgoing side of a dissolve, taken by the next line
                 }
                 let outgoing = i.checked_sub(1).map(|k| &group[k]);
-                for &track in &event.audio {
+                for &track in &event.channels.audio {
                     let clips = tracks.entry(track).or_default();
                     self.place(clips, event, outgoing, track);
                 }
+                if event.channels.video {
+                    video.push(shot(event));
+                }
             }
         }
-        if tracks.values().all(Vec::is_empty) {
+        video.sort_by_key(|s| s.record_in);
+        self.locators.sort_by_key(|l| l.at);
+        if tracks.values().all(Vec::is_empty) && video.is_empty() {
             return Err(ImportError::Cut {
                 path: self.path.clone(),
-                message: "the EDL has no audio events: nothing to import".into(),
+                message: "the EDL has no events: nothing to import".into(),
             });
         }
-        let start = tracks
-            .values()
-            .flatten()
-            .map(|c| c.record_in)
-            .min()
+        // The audio's first record timecode, or the picture's in a video-only cut.
+        let audio_start = tracks.values().flatten().map(|c| c.record_in).min();
+        let start = audio_start
+            .or_else(|| video.first().map(|s| s.record_in))
             .unwrap_or(Seconds::ZERO);
         let hour = Timecode {
             hours: start.timecode(self.base).hours,
@@ -526,6 +572,8 @@ impl Reader {
                     clips,
                 })
                 .collect(),
+            video,
+            locators: self.locators,
             unsupported: self.unsupported,
             notes: self.notes,
         })
@@ -636,6 +684,11 @@ impl Reader {
             fade_out: Seconds::ZERO,
             gain_db: self.level(event, track),
             mute,
+            channel: channels::channel_of(&event.channels.audio, track),
+            pair: match event.channels.audio.as_slice() {
+                [a, b] if event.channels.pair => Some([*a, *b]),
+                _ => None,
+            },
         })
     }
 
@@ -655,36 +708,30 @@ impl Reader {
     }
 }
 
+/// The shot a picture event starts.
+fn shot(event: &EventLine) -> Shot {
+    let name = if event.is_black() {
+        "black".to_string()
+    } else {
+        event
+            .clip_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| event.reel.clone())
+    };
+    Shot {
+        label: format!("event {}", event.number),
+        number: event.number,
+        name: name.trim().to_string(),
+        record_in: event.picture_in,
+    }
+}
+
 /// `TITLE: x` with the keyword in any letter case.
 fn strip_keyword<'a>(text: &'a str, keyword: &str) -> Option<&'a str> {
     let head = text.get(..keyword.len())?;
     head.eq_ignore_ascii_case(keyword)
         .then(|| &text[keyword.len()..])
-}
-
-/// `AUDIO LEVEL AT 01:00:00:00 IS -3.00 DB (REEL A001 A1)` as (dB, reel, track).
-fn parse_level(text: &str) -> Option<(f32, String, u16)> {
-    let upper = text.to_ascii_uppercase();
-    let tokens: Vec<&str> = upper.split_whitespace().collect();
-    let is = tokens.iter().position(|t| *t == "IS")?;
-    let db: f32 = tokens
-        .get(is + 1)?
-        .parse()
-        .ok()
-        .filter(|d: &f32| d.is_finite())?;
-    let reel_at = tokens.iter().position(|t| *t == "(REEL")?;
-    let reel_upper = tokens.get(reel_at + 1)?;
-    // Give back the reel in the letter case of the file.
-    let after = upper.find("(REEL")? + "(REEL".len();
-    let start = after + upper[after..].find(reel_upper)?;
-    let reel = text.get(start..start + reel_upper.len())?.to_string();
-    let track = tokens
-        .get(reel_at + 2)?
-        .trim_end_matches(')')
-        .strip_prefix('A')?
-        .parse()
-        .ok()?;
-    Some((db, reel, track))
 }
 
 #[cfg(test)]
@@ -693,28 +740,6 @@ mod tests {
 
     fn parse24(text: &str) -> Result<Cut, ImportError> {
         parse(text, Path::new("cut.edl"), Some(FrameRate::Fps24))
-    }
-
-    #[test]
-    fn channel_fields_map_to_audio_tracks() {
-        let r = Reader::new(Path::new("x.edl"), FrameRate::Fps24);
-        assert_eq!(r.channels(1, "AA/V").unwrap(), vec![1, 2]);
-        assert_eq!(r.channels(1, "A2").unwrap(), vec![2]);
-        assert_eq!(r.channels(1, "B").unwrap(), vec![1]);
-        assert_eq!(r.channels(1, "A4").unwrap(), vec![4]);
-        assert!(r.channels(1, "V").unwrap().is_empty());
-        assert!(r.channels(1, "NONE").unwrap().is_empty());
-        assert!(r.channels(1, "Q").is_err());
-        assert!(r.channels(1, "A0").is_err());
-    }
-
-    #[test]
-    fn audio_levels_are_read_from_avid_comments() {
-        assert_eq!(
-            parse_level("AUDIO LEVEL AT 01:00:00:00 IS -3.50 DB  (REEL Boom A2)"),
-            Some((-3.5, "Boom".to_string(), 2))
-        );
-        assert_eq!(parse_level("AUDIO LEVEL AT 01:00:00:00 IS LOUD"), None);
     }
 
     #[test]

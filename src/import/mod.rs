@@ -7,12 +7,16 @@
 
 pub mod build;
 pub mod bwf;
+pub mod channels;
+pub mod comments;
 pub mod cut;
 pub mod edl;
 pub mod find;
 pub mod otio;
+pub mod rate;
 pub mod report;
 pub mod spot;
+pub mod text;
 pub mod time;
 
 use std::path::{Path, PathBuf};
@@ -91,16 +95,35 @@ impl Format {
 }
 
 /// Read the cut at `path`; `rate` is the timecode rate to read an EDL at
-/// (an EDL only says so when it is drop-frame) or the session rate to give
-/// an OTIO timeline.
-pub fn read_cut(path: &Path, rate: Option<FrameRate>) -> Result<cut::Cut, ImportError> {
+/// (an EDL only says so when it is drop-frame; else it is inferred, with
+/// the iXML rate of what it finds in the `media` folders) or the session
+/// rate to give an OTIO timeline. A file that is not UTF-8 is read as
+/// Windows-1252 ([`text`]), with a note saying so.
+pub fn read_cut(
+    path: &Path,
+    rate: Option<FrameRate>,
+    media: &[PathBuf],
+) -> Result<cut::Cut, ImportError> {
     let format = Format::of(path)?;
-    let text = std::fs::read_to_string(path).map_err(|source| ImportError::Io {
+    let bytes = std::fs::read(path).map_err(|source| ImportError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    match format {
-        Format::Edl => edl::parse(&text, path, rate),
-        Format::Otio => otio::parse(&text, path, rate),
+    let (text, encoding) = text::decode(&bytes);
+    let mut cut = match format {
+        Format::Edl => edl::read(&text, path, rate, Some(media))?,
+        Format::Otio => otio::parse(&text, path, rate)?,
+    };
+    if encoding == text::Encoding::Windows1252 {
+        let line = text::first_non_utf8_line(&bytes).unwrap_or(1);
+        cut.notes.insert(
+            0,
+            format!(
+                "{} is not UTF-8 (line {line} is the first that is not): read as Windows-1252 (Latin-1), \
+                 as Avid and older systems write",
+                cut.format.speaker()
+            ),
+        );
     }
+    Ok(cut)
 }

@@ -9,7 +9,8 @@
 //! `in_offset` and `out_offset`). Times are `RationalTime`s at any rate,
 //! converted exactly. `enabled: false` mutes a clip or a track;
 //! `LinearTimeWarp` and `FreezeFrame` effects are reported as unsupported.
-//! OTIO has no standard clip level, so clip gains stay at 0 dB.
+//! OTIO has no standard clip level, so clip gains stay at 0 dB. The first
+//! `Video` track gives the cut's shots: where each of its items starts.
 //!
 //! Errors name the JSON path:
 //! `cut.otio: tracks.children[1].children[3].source_range: missing field "duration"`.
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, MediaHint};
+use super::cut::{dissolve, Cut, CutClip, CutFormat, CutTrack, MediaHint, Shot};
 use super::time::{frame_rate_of, Seconds};
 use super::ImportError;
 use crate::model::timecode::FrameRate;
@@ -101,20 +102,28 @@ pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, Im
     let children_path = join(&stack_path, "children");
     let children = array(&reader.cx, stack, "children")?;
     let mut tracks = Vec::new();
-    for (i, child) in children.iter().enumerate() {
-        let track_path = format!("{children_path}[{i}]");
+    let mut first_video = None;
+    let paths: Vec<String> = (0..children.len())
+        .map(|i| format!("{children_path}[{i}]"))
+        .collect();
+    for (child, track_path) in children.iter().zip(&paths) {
         let node = Node {
             value: child,
-            path: &track_path,
+            path: track_path,
         };
         expect_schema(&reader.cx, node, "Track")?;
         let kind = string(&reader.cx, node, "kind")?;
         if kind != "Audio" {
+            if kind == "Video" && first_video.is_none() {
+                first_video = Some(node);
+            }
             continue;
         }
         let number = u16::try_from(tracks.len() + 1).unwrap_or(u16::MAX);
         tracks.push(reader.track(node, number, start)?);
     }
+    // After the audio, so that the session rate is the audio's first.
+    let video = first_video.map_or_else(Vec::new, |v| reader.shots(v, start));
     let rate = reader.session_rate(rate);
     Ok(Cut {
         format: CutFormat::Otio,
@@ -125,6 +134,8 @@ pub fn parse(text: &str, path: &Path, rate: Option<FrameRate>) -> Result<Cut, Im
         rate,
         start,
         tracks,
+        video,
+        locators: Vec::new(),
         unsupported: reader.unsupported,
         notes: reader.notes,
     })
@@ -282,6 +293,8 @@ impl Reader<'_> {
                 }
                 "Clip" => {
                     let mut clip = self.clip(item, &name, i, at)?;
+                    // Track An reads channel n of its source.
+                    clip.channel = number.saturating_sub(1);
                     at = at + clip.duration;
                     if let Some(t) = pending.take() {
                         let outgoing = t.outgoing.and_then(|k| clips.get_mut(k));
@@ -318,6 +331,69 @@ impl Reader<'_> {
             mute: !enabled,
             clips,
         })
+    }
+
+    /// The shots of a video track: where each of its items starts. A track
+    /// that cannot be read gives none, with a note (it is only a reference).
+    fn shots(&mut self, node: Node, start: Seconds) -> Vec<Shot> {
+        match self.read_shots(node, start) {
+            Ok(shots) => shots,
+            Err(e) => {
+                self.notes
+                    .push(format!("the video track is not read for shot markers: {e}"));
+                Vec::new()
+            }
+        }
+    }
+
+    fn read_shots(&mut self, node: Node, start: Seconds) -> Result<Vec<Shot>, ImportError> {
+        let children_path = join(node.path, "children");
+        let mut shots = Vec::new();
+        let mut at = start;
+        for (i, child) in array(&self.cx, node, "children")?.iter().enumerate() {
+            let path = format!("{children_path}[{i}]");
+            let item = Node {
+                value: child,
+                path: &path,
+            };
+            let kind = schema(&self.cx, item)?;
+            let length = match kind {
+                "Transition" => continue,
+                "Gap" => {
+                    at = at + self.gap(item)?;
+                    continue;
+                }
+                "Clip" => match self.range_at(item, "source_range")? {
+                    Some((_, duration)) => duration,
+                    None => match self.media(item)?.1 {
+                        Some((_, duration)) => duration,
+                        None => return Err(self.cx.error(&path, "missing field \"source_range\"")),
+                    },
+                },
+                "Stack" | "Track" => match self.range_at(item, "source_range")? {
+                    Some((_, duration)) => duration,
+                    None => self.natural_length(item)?,
+                },
+                other => {
+                    return Err(self
+                        .cx
+                        .error(&path, format!("\"{other}\" is not an item of a track")))
+                }
+            };
+            let number = u32::try_from(shots.len() + 1).unwrap_or(u32::MAX);
+            shots.push(Shot {
+                label: format!("shot {number}"),
+                number,
+                name: optional(item, "name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string(),
+                record_in: at,
+            });
+            at = at + length;
+        }
+        Ok(shots)
     }
 
     /// A transition with nothing after it: the clip before fades out.
@@ -469,6 +545,8 @@ impl Reader<'_> {
             fade_out: Seconds::ZERO,
             gain_db: 0.0,
             mute,
+            channel: 0,
+            pair: None,
         })
     }
 

@@ -248,5 +248,6 @@ pub fn busy_session(dir: &std::path::Path) -> dubstage::model::Session {
     s
 }
 
+pub mod bwf;
 pub mod synth;
 pub mod tmux;

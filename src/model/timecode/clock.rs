@@ -86,15 +86,9 @@ impl TimecodeClock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::timecode::label::tc;
 
     const DF: FrameRate = FrameRate::Fps29_97Df;
-
-    fn tc(text: &str, rate: FrameRate) -> Timecode {
-        match Timecode::parse(text, rate) {
-            Ok(tc) => tc,
-            Err(err) => panic!("{text} should parse: {err}"),
-        }
-    }
 
     #[test]
     fn extreme_values_do_not_panic() {

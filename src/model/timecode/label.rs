@@ -232,19 +232,21 @@ fn small(value: u64) -> u8 {
     u8::try_from(value).unwrap_or(u8::MAX)
 }
 
+/// `text` read as timecode at `rate`, for tests: it must parse.
+#[cfg(test)]
+pub(super) fn tc(text: &str, rate: FrameRate) -> Timecode {
+    match Timecode::parse(text, rate) {
+        Ok(tc) => tc,
+        Err(err) => panic!("{text} should parse: {err}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::error::Error;
 
     const DF: FrameRate = FrameRate::Fps29_97Df;
-
-    fn tc(text: &str, rate: FrameRate) -> Timecode {
-        match Timecode::parse(text, rate) {
-            Ok(tc) => tc,
-            Err(err) => panic!("{text} should parse: {err}"),
-        }
-    }
 
     fn next(text: &str, rate: FrameRate) -> String {
         Timecode::from_frame_count(tc(text, rate).to_frame_count(rate) + 1, rate).to_string()

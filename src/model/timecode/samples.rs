@@ -39,16 +39,9 @@ pub fn samples_to_frames(samples: u64, rate: FrameRate, sample_rate: u32) -> u64
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::timecode::label::Timecode;
+    use crate::model::timecode::label::tc;
 
     const DF: FrameRate = FrameRate::Fps29_97Df;
-
-    fn tc(text: &str, rate: FrameRate) -> Timecode {
-        match Timecode::parse(text, rate) {
-            Ok(tc) => tc,
-            Err(err) => panic!("{text} should parse: {err}"),
-        }
-    }
 
     #[test]
     fn film_at_ntsc_speed_is_2002_samples_a_frame() {
