@@ -1,6 +1,7 @@
 //! Pure, allocation-free signal building blocks. Nothing here allocates,
 //! locks or knows about threads; every function is safe in the process callback.
 
+pub mod across;
 pub mod biquad;
 pub mod cascade;
 pub mod delay;

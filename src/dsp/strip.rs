@@ -5,12 +5,15 @@
 //!
 //! Each channel's filters are one cascade of up to eight sections, run as
 //! a wavefront ([`super::wavefront`]); the channels of a stereo strip, or
-//! the channels of two strips ([`StripProcessor::process_two`]), go two by
-//! two, which costs little more than one. The dynamics work on a control
+//! the channels of several strips ([`StripProcessor::process_group`]), go
+//! two by two, which costs little more than one. A cascade of one section
+//! (a 12 dB/octave pass filter alone) runs across lanes instead, sixteen
+//! channels at a time ([`super::across`]). The dynamics work on a control
 //! grid ([`super::dynamics`]).
 
+use super::across::run_chains;
 use super::biquad::{Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
-use super::cascade::{run_cascades, Chain};
+use super::cascade::Chain;
 use super::dynamics::Dynamics;
 use super::gain::db_to_gain;
 use crate::model::strip::{BandKind, Filter, Slope, Strip, StripParam};
@@ -19,6 +22,13 @@ use crate::model::strip::{BandKind, Filter, Slope, Strip, StripParam};
 pub const MAX_CHANNELS: usize = 6;
 /// Filter sections: two for each pass filter (one when 12 dB/octave), four EQ bands.
 const SECTIONS: usize = 8;
+
+/// Strips processed together by [`StripProcessor::process_group`]: enough
+/// mono tracks to fill the lanes of [`super::across`].
+pub const GROUP: usize = super::across::LANES;
+
+/// A strip and the channels it processes, in a group.
+pub type Member<'a> = (&'a mut StripProcessor, &'a mut [Vec<f32>]);
 
 /// A strip's settings, its filters' coefficients and every channel's state.
 #[derive(Debug, Clone)]
@@ -136,8 +146,34 @@ impl StripProcessor {
         let count = channels.len().min(MAX_CHANNELS);
         let channels = &mut channels[..count];
         self.apply_trim(channels, from, to);
-        run_cascades(self.chains(channels, from, to));
+        run_chains(self.chains(channels, from, to));
         self.dynamics.process(channels, from, to);
+    }
+
+    /// Process the first `n` samples of every member's channels, as each
+    /// strip would alone: their filters share the wavefront and the lanes
+    /// ([`super::across`]), so a group costs far less than its members one
+    /// by one. Empty slots and bypassed strips are skipped.
+    pub fn process_group(members: &mut [Option<Member<'_>>], n: usize) {
+        fn live<'m>(
+            member: &'m mut Option<Member<'_>>,
+        ) -> Option<(&'m mut StripProcessor, &'m mut [Vec<f32>])> {
+            let (strip, channels) = member.as_mut()?;
+            let count = channels.len().min(MAX_CHANNELS);
+            (!strip.bypassed).then_some((&mut **strip, &mut channels[..count]))
+        }
+        for (strip, channels) in members.iter_mut().filter_map(live) {
+            strip.apply_trim(channels, 0, n);
+        }
+        run_chains(
+            members
+                .iter_mut()
+                .filter_map(live)
+                .flat_map(|(strip, channels)| strip.chains(channels, 0, n)),
+        );
+        for (strip, channels) in members.iter_mut().filter_map(live) {
+            strip.dynamics.process(channels, 0, n);
+        }
     }
 
     /// Process the first `n` samples of two strips' channels: their filters
@@ -160,7 +196,7 @@ impl StripProcessor {
         let b_channels = &mut b_channels[..b_count.min(MAX_CHANNELS)];
         a.apply_trim(a_channels, 0, n);
         b.apply_trim(b_channels, 0, n);
-        run_cascades(a.chains(a_channels, 0, n).chain(b.chains(b_channels, 0, n)));
+        run_chains(a.chains(a_channels, 0, n).chain(b.chains(b_channels, 0, n)));
         a.dynamics.process(a_channels, 0, n);
         b.dynamics.process(b_channels, 0, n);
     }

@@ -6,7 +6,7 @@ use super::automation::{self, segments, StripLanes, TrackControls, MAX_SENDS};
 use super::plan::{BusPlan, Dest, Plan, TrackPlan};
 use crate::dsp::gain::mix_into;
 use crate::dsp::pan::MAX_OUT;
-use crate::dsp::strip::StripProcessor;
+use crate::dsp::strip::{Member, StripProcessor, GROUP};
 
 /// Mix `frames` frames of `plan.track_inputs`, which hold timeline samples
 /// from `position` on, into the stem, M&E and printmaster buffers. `frames`
@@ -34,33 +34,23 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
         ..
     } = plan;
     let automated = |t: usize| automation.tracks.get(t).is_some_and(|l| !l.is_empty());
-    // Strips first, two at a time: their filters share the wavefront.
-    let mut waiting: Option<usize> = None;
-    for t in 0..tracks.len() {
-        if automated(t) || !tracks[t].heard() || tracks[t].strip.is_bypassed() {
+    // Strips first, a group at a time: their filters share the wavefront
+    // and the lanes.
+    let mut group: [Option<Member<'_>>; GROUP] = Default::default();
+    let mut members = 0;
+    for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
+        if automated(t) || !track.heard() || track.strip.is_bypassed() {
             continue;
         }
-        let Some(w) = waiting.take() else {
-            waiting = Some(t);
-            continue;
-        };
-        let (before, from_t) = tracks.split_at_mut(t);
-        let (inputs_before, inputs_from_t) = track_inputs.split_at_mut(t);
-        let (a, b) = (&mut before[w], &mut from_t[0]);
-        StripProcessor::process_two(
-            &mut a.strip,
-            &mut inputs_before[w][..a.channels],
-            &mut b.strip,
-            &mut inputs_from_t[0][..b.channels],
-            n,
-        );
+        group[members] = Some((&mut track.strip, &mut input[..track.channels]));
+        members += 1;
+        if members == GROUP {
+            StripProcessor::process_group(&mut group, n);
+            group = Default::default();
+            members = 0;
+        }
     }
-    if let Some(w) = waiting {
-        let track = &mut tracks[w];
-        track
-            .strip
-            .process(&mut track_inputs[w][..track.channels], n);
-    }
+    StripProcessor::process_group(&mut group[..members], n);
 
     for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
         if let Some(lanes) = automation.tracks.get(t).filter(|l| !l.is_empty()) {
