@@ -264,11 +264,6 @@ struct RenderedBlock {
 }
 
 impl RenderedBlock {
-    /// Every output's channels (at most 8 each), `frames` long.
-    fn outputs(&self, channels: usize) -> [[&[f32]; 8]; OUTPUTS.len()] {
-        std::array::from_fn(|k| self.output(k, channels))
-    }
-
     /// Output `k`'s channels (at most 8), `frames` long.
     fn output(&self, k: usize, channels: usize) -> [&[f32]; 8] {
         let mut slices = [&[][..]; 8];
@@ -322,8 +317,9 @@ fn render_and_write(
         let writer = scope.spawn(move || -> Result<(), OutputError> {
             for rendered in full_rx {
                 writers.write(&rendered)?;
-                let outputs = rendered.outputs(channels);
-                Meter::add_together(beside, |k| &outputs[METERED_APART + k][..channels]);
+                for (k, meter) in beside.iter_mut().enumerate() {
+                    meter.add(&rendered.output(METERED_APART + k, channels)[..channels]);
+                }
                 if metered_tx.send(rendered).is_err() {
                     break;
                 }
@@ -332,8 +328,9 @@ fn render_and_write(
         });
         scope.spawn(move || {
             for rendered in metered_rx {
-                let outputs = rendered.outputs(channels);
-                Meter::add_together(apart, |k| &outputs[k][..channels]);
+                for (k, meter) in apart.iter_mut().enumerate() {
+                    meter.add(&rendered.output(k, channels)[..channels]);
+                }
                 // The render side may have stopped; then the block is simply dropped.
                 let _ = free_tx.send(rendered);
             }

@@ -1,12 +1,9 @@
 //! The BS.1770 loudness meter: momentary (400 ms), short-term (3 s) and
 //! gated integrated loudness, and loudness range (EBU Tech 3342).
 //!
-//! The K-weighting filter, the channel weights and the K-weighted energy of
-//! each grid step are the `ebur128` crate's ([`EbuR128::loudness_window`]),
-//! computed by [`super::kweight`] bit for bit as the crate does but with
-//! the channels (and several meters' channels, [`LoudnessMeter::add_together`])
-//! side by side in vector lanes; at the rare rates whose steps do not tile
-//! the crate's 400 ms buffer the crate itself runs, in [`Mode::M`] only, the
+//! What the `ebur128` crate does: the K-weighting filter and the channel
+//! weights, and the K-weighted energy of each grid step
+//! ([`EbuR128::loudness_window`]). It runs in [`Mode::M`] only, the
 //! cheapest mode that still keeps the filtered audio `loudness_window`
 //! reads (400 ms of it; our step is 5 or 10 ms).
 //!
@@ -40,17 +37,10 @@
 
 use ebur128::{Channel, EbuR128, Mode};
 
-use super::kweight::{self, KWeighting};
-
-/// A meter and its channels' next frames, in a group measured together
-/// (an empty slot is skipped).
-pub type Member<'a> = Option<(&'a mut LoudnessMeter, &'a [&'a [f32]])>;
 use super::{energy_to_lufs, lufs_to_energy, MeterError};
 
 /// The largest channel count measured.
 pub const MAX_CHANNELS: usize = 64;
-/// Meters whose K-weighting [`LoudnessMeter::add_together`] runs at once.
-const TOGETHER: usize = 8;
 /// The gating-block hop of BS.1770, in milliseconds.
 pub const BLOCK_HOP_MS: u32 = 100;
 /// The absolute gate of BS.1770 and EBU Tech 3342, in LUFS.
@@ -105,19 +95,10 @@ fn db_to_energy(db: f64) -> f64 {
     10f64.powf(db / 10.0)
 }
 
-/// Where the K-weighted energy of each step comes from: ours
-/// ([`kweight`]: the crate's values, faster) wherever the steps tile the
-/// crate's 400 ms buffer (every rate a multiple of 100 Hz, and 44.1 kHz
-/// and its multiples), the crate elsewhere.
-enum Weighting {
-    Own(KWeighting),
-    Crate(Box<EbuR128>),
-}
-
 /// Momentary, short-term, integrated loudness and loudness range of one
 /// signal (stereo, 5.1, or any channel count).
 pub struct LoudnessMeter {
-    weighting: Weighting,
+    ebu: EbuR128,
     channels: usize,
     sample_rate: u32,
     step_ms: u32,
@@ -163,65 +144,30 @@ pub struct LoudnessMeter {
 
 impl LoudnessMeter {
     pub fn new(channels: usize, sample_rate: u32) -> Result<LoudnessMeter, MeterError> {
-        Self::build(channels, sample_rate, false)
-    }
-
-    /// A meter that takes its step energies from the crate at every rate
-    /// (to check ours against).
-    #[cfg(test)]
-    pub(crate) fn with_crate_filter(channels: usize, sample_rate: u32) -> LoudnessMeter {
-        Self::build(channels, sample_rate, true).unwrap()
-    }
-
-    /// Whether the step energies are ours ([`kweight`]) rather than the crate's.
-    #[cfg(test)]
-    pub(crate) fn weighs_itself(&self) -> bool {
-        matches!(self.weighting, Weighting::Own(_))
-    }
-
-    /// The last 3 s of step energies (a ring) and the newest one.
-    #[cfg(test)]
-    pub(crate) fn step_energies(&self) -> (&[f64], f64) {
-        let newest = (self.at + self.energies.len() - 1) % self.energies.len();
-        (&self.energies, self.energies[newest])
-    }
-
-    fn build(
-        channels: usize,
-        sample_rate: u32,
-        crate_filter: bool,
-    ) -> Result<LoudnessMeter, MeterError> {
         if channels == 0 || channels > MAX_CHANNELS {
             return Err(MeterError::Channels(channels));
         }
         if !(8_000..=384_000).contains(&sample_rate) {
             return Err(MeterError::SampleRate(sample_rate));
         }
+        // Mode::M keeps 400 ms of filtered audio, enough for the
+        // `loudness_window` of a step; the gating is ours.
+        let mut ebu = EbuR128::new(channels as u32, sample_rate, Mode::M)
+            .map_err(|_| MeterError::Channels(channels))?;
+        ebu.set_channel_map(&channel_weights(channels))
+            .map_err(|_| MeterError::Channels(channels))?;
         let step_ms = if sample_rate.is_multiple_of(200) {
             5
         } else {
             10
         };
-        let step = (sample_rate * step_ms / 1000) as usize;
-        let weights = channel_weights(channels);
-        let weighting = if kweight::aligned(sample_rate, step) && !crate_filter {
-            Weighting::Own(KWeighting::new(&weights, sample_rate))
-        } else {
-            // Mode::M keeps 400 ms of filtered audio, enough for the
-            // `loudness_window` of a step; the gating is ours.
-            let mut ebu = EbuR128::new(channels as u32, sample_rate, Mode::M)
-                .map_err(|_| MeterError::Channels(channels))?;
-            ebu.set_channel_map(&weights)
-                .map_err(|_| MeterError::Channels(channels))?;
-            Weighting::Crate(Box::new(ebu))
-        };
         let short_steps = (3000 / step_ms) as usize;
         Ok(LoudnessMeter {
-            weighting,
+            ebu,
             channels,
             sample_rate,
             step_ms,
-            step,
+            step: (sample_rate * step_ms / 1000) as usize,
             into_step: 0,
             energies: vec![0.0; short_steps].into_boxed_slice(),
             at: 0,
@@ -259,10 +205,7 @@ impl LoudnessMeter {
     /// Start again, as if nothing had been measured (a console's meter
     /// reset; a locate).
     pub fn reset(&mut self) {
-        match &mut self.weighting {
-            Weighting::Own(k) => k.reset(),
-            Weighting::Crate(ebu) => ebu.reset(),
-        }
+        self.ebu.reset();
         self.into_step = 0;
         self.energies.fill(0.0);
         self.at = 0;
@@ -296,86 +239,7 @@ impl LoudnessMeter {
     /// Measure the next frames, one slice per channel. Extra slices are
     /// ignored; a short slice limits the frames taken from every channel.
     pub fn add(&mut self, planes: &[&[f32]]) {
-        self.add_alone(planes);
-    }
-
-    /// Measure several signals' next frames, each as [`add`](Self::add)
-    /// would (empty slots skipped): the K-weighting of meters at the same
-    /// point of their grid runs for all their channels at once
-    /// ([`KWeighting::filter_together`]).
-    pub fn add_together(members: &mut [Member<'_>]) {
-        if members.len() > TOGETHER {
-            for group in members.chunks_mut(TOGETHER) {
-                Self::add_together(group);
-            }
-            return;
-        }
-        let Some((first, _)) = members.iter().flatten().next() else {
-            return;
-        };
-        let (step, into_step) = (first.step, first.into_step);
-        let together = members.iter().flatten().count() > 1
-            && members.iter().flatten().all(|(m, planes)| {
-                matches!(m.weighting, Weighting::Own(_))
-                    && m.step == step
-                    && m.into_step == into_step
-                    && planes.len() >= m.channels
-            });
-        if !together {
-            for (meter, planes) in members.iter_mut().flatten() {
-                meter.add_alone(planes);
-            }
-            return;
-        }
-        let frames = members
-            .iter()
-            .flatten()
-            .flat_map(|(m, planes)| planes[..m.channels].iter().map(|p| p.len()))
-            .min()
-            .unwrap_or(0);
-        let mut slices = [[&[][..]; MAX_CHANNELS]; TOGETHER];
-        let mut done = 0;
-        while done < frames {
-            // Every member is at the same point of its step.
-            let n = (frames - done).min(
-                members
-                    .iter()
-                    .flatten()
-                    .map(|(m, _)| m.step - m.into_step)
-                    .min()
-                    .unwrap_or(0),
-            );
-            for (slices, (meter, planes)) in slices.iter_mut().zip(members.iter().flatten()) {
-                for (s, plane) in slices.iter_mut().zip(&planes[..meter.channels]) {
-                    *s = &plane[done..done + n];
-                }
-            }
-            let mut filters: [kweight::Member<'_>; TOGETHER] = Default::default();
-            for ((slot, (meter, _)), slices) in filters
-                .iter_mut()
-                .zip(members.iter_mut().flatten())
-                .zip(&slices)
-            {
-                if let Weighting::Own(k) = &mut meter.weighting {
-                    *slot = Some((k, &slices[..meter.channels]));
-                }
-            }
-            KWeighting::filter_together(&mut filters);
-            for (meter, _) in members.iter_mut().flatten() {
-                meter.into_step += n;
-                if meter.into_step == meter.step {
-                    meter.into_step = 0;
-                    meter.close_step();
-                }
-            }
-            done += n;
-        }
-        for (meter, _) in members.iter_mut().flatten() {
-            meter.frames += frames as u64;
-        }
-    }
-
-    fn add_alone(&mut self, planes: &[&[f32]]) {
+        let planes = &planes[..planes.len().min(self.channels)];
         let frames = planes.iter().map(|p| p.len()).min().unwrap_or(0);
         if planes.len() < self.channels {
             return;
@@ -387,14 +251,9 @@ impl LoudnessMeter {
             for (slot, plane) in slices.iter_mut().zip(planes) {
                 *slot = &plane[done..done + n];
             }
-            match &mut self.weighting {
-                Weighting::Own(k) => k.filter(&slices[..self.channels]),
-                // Only a channel-count mismatch makes ebur128 refuse, and the
-                // slices match the meter's channels.
-                Weighting::Crate(ebu) => {
-                    let _ = ebu.add_frames_planar_f32(&slices[..self.channels]);
-                }
-            }
+            // Only a channel-count mismatch makes ebur128 refuse, and the
+            // slices match the meter's channels.
+            let _ = self.ebu.add_frames_planar_f32(&slices[..self.channels]);
             self.into_step += n;
             done += n;
             if self.into_step == self.step {
@@ -406,14 +265,12 @@ impl LoudnessMeter {
     }
 
     fn close_step(&mut self) {
-        let energy = match &mut self.weighting {
-            Weighting::Own(k) => k.take_energy(self.step),
-            Weighting::Crate(ebu) => ebu
-                .loudness_window(self.step_ms)
-                .ok()
-                .filter(|l| l.is_finite())
-                .map_or(0.0, lufs_to_energy),
-        };
+        let energy = self
+            .ebu
+            .loudness_window(self.step_ms)
+            .ok()
+            .filter(|l| l.is_finite())
+            .map_or(0.0, lufs_to_energy);
         self.energies[self.at] = energy;
         self.at = (self.at + 1) % self.short_steps;
         self.steps += 1;

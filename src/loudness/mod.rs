@@ -4,8 +4,7 @@
 //!
 //! [`LoudnessMeter`] takes the K-weighting and the K-weighted energy of each
 //! step of a 5 ms grid (10 ms at rates that are not a multiple of 200 Hz)
-//! as the `ebur128` crate computes them (its values, from [`kweight`], which
-//! filters many channels at once), and does the rest itself from that grid:
+//! from the `ebur128` crate, and does the rest itself from that grid:
 //! momentary and short-term loudness and their maxima (as EBU Tech 3341
 //! requires), the gating of integrated loudness and the loudness range. The
 //! crate's own gating re-sums 400 ms of filtered audio every 100 ms and 3 s
@@ -32,7 +31,6 @@
 
 pub mod dialog;
 pub mod file;
-pub mod kweight;
 pub mod meter;
 pub mod peak;
 pub mod reading;
@@ -99,19 +97,6 @@ impl Meter {
     pub fn add(&mut self, planes: &[&[f32]]) {
         self.loudness.add(planes);
         self.peaks.add(planes);
-    }
-
-    /// Measure the next frames of several signals, `planes(k)` the
-    /// channels of `meters[k]`, each as [`add`](Self::add) would; their
-    /// K-weighting runs together ([`LoudnessMeter::add_together`]). At most
-    /// eight meters.
-    pub fn add_together<'p>(meters: &mut [Meter], planes: impl Fn(usize) -> &'p [&'p [f32]]) {
-        let mut loudness: [meter::Member<'_>; 8] = Default::default();
-        for (k, (slot, meter)) in loudness.iter_mut().zip(meters.iter_mut()).enumerate() {
-            meter.peaks.add(planes(k));
-            *slot = Some((&mut meter.loudness, planes(k)));
-        }
-        LoudnessMeter::add_together(&mut loudness);
     }
 
     /// Start again, as if nothing had been measured.
