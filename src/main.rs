@@ -20,6 +20,18 @@ use dubstage::console::{self, ConsoleOptions};
 
 mod play;
 
+/// Lets a closed standard output end the program (status 141, as for any
+/// filter) instead of failing every later write. Rust ignores SIGPIPE by
+/// default; the console and playback keep that, since they talk to JACK and
+/// child processes.
+fn restore_default_sigpipe() {
+    // SAFETY: called on the main thread before any other thread starts;
+    // SIG_DFL is a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Why a command did not succeed, and so its exit status.
 enum Failure {
     /// Status 1: something could not be read, rendered or written.
@@ -44,6 +56,11 @@ fn main() -> ExitCode {
         };
         return exit_status(result.map_err(Failure::Error));
     };
+    if !matches!(command, Command::Demo { .. } | Command::Play { .. }) {
+        // A report piped into `head` or `grep -q` ends quietly, as other
+        // command-line tools do, instead of panicking in `print!`.
+        restore_default_sigpipe();
+    }
     let result = match command {
         Command::Bounce {
             session,

@@ -275,6 +275,36 @@ fn loudness_measures_files_as_text_and_json() {
     assert!(files[2]["error"].as_str().unwrap().contains("missing.wav"));
 }
 
+/// A report piped into a reader that stops early (`| head -1`) ends the
+/// program quietly, as it does any filter, never with a panic.
+#[test]
+fn a_closed_pipe_ends_a_report_without_a_panic() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let tone = sine_1k(20, -23.0);
+    write_wav24(&dir.path().join("tone.wav"), 48_000, &[tone]);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dubstage"))
+        .args(["loudness", "tone.wav", "tone.wav", "tone.wav"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reading end closes before the first line is written: measuring
+    // 20 s of audio three times takes far longer than this.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        out.status.signal(),
+        Some(libc::SIGPIPE),
+        "ended by SIGPIPE, as a filter is: {:?} {stderr}",
+        out.status
+    );
+}
+
 /// The man page's KEYS and CONSOLE COMMANDS sections are the registry and
 /// the built-in keymap written out; `DUBSTAGE_BLESS=1 cargo test --test cli`
 /// writes them anew after a change.

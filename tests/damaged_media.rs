@@ -8,9 +8,7 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -20,27 +18,8 @@ use common::{clip, dubstage, session, source, text, track};
 use dubstage::media::cache::MediaCache;
 use dubstage::model::{StemKind, TrackFormat};
 
-/// Remembers the largest single allocation the program asks for.
-struct Largest;
-
-static LARGEST: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Largest {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LARGEST.fetch_max(new_size, Ordering::Relaxed);
-        System.realloc(ptr, layout, new_size)
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Largest = Largest;
+static ALLOCATOR: common::largest::Largest = common::largest::Largest;
 
 /// No corpus file is larger than this; no allocation while reading one
 /// may be more than a few times a generous block.
@@ -90,7 +69,7 @@ fn every_entry_point_reads_or_refuses_each_damaged_file_alike() {
     let dir = tempfile::tempdir().unwrap();
     let corpus = write_corpus(dir.path());
     let cache = MediaCache::new(dir.path().join("cache"));
-    LARGEST.store(0, Ordering::Relaxed);
+    common::largest::reset();
     for (path, expect) in &corpus {
         let file = name(path);
         let p = path.clone();
@@ -123,7 +102,7 @@ fn every_entry_point_reads_or_refuses_each_damaged_file_alike() {
             assert!(import.is_ok(), "import probe {file}: {import:?}");
         }
     }
-    let largest = LARGEST.load(Ordering::Relaxed);
+    let largest = common::largest::largest();
     assert!(
         largest < MAX_ALLOCATION,
         "an allocation of {largest} bytes while reading the corpus"

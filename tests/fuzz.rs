@@ -14,10 +14,8 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Mutex, Once};
 use std::time::Duration;
 
@@ -26,26 +24,8 @@ use dubstage::command::registry;
 use dubstage::keymap::Keymap;
 use dubstage::media::cache::MediaCache;
 
-struct Largest;
-
-static LARGEST: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Largest {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        LARGEST.fetch_max(layout.size(), Ordering::Relaxed);
-        System.alloc(layout)
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        LARGEST.fetch_max(new_size, Ordering::Relaxed);
-        System.realloc(ptr, layout, new_size)
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Largest = Largest;
+static ALLOCATOR: common::largest::Largest = common::largest::Largest;
 
 /// No input is larger than a few hundred kilobytes.
 const MAX_ALLOCATION: usize = 64 << 20;
@@ -143,7 +123,7 @@ fn assert_clean(target: &str, ran: usize) {
             .collect::<Vec<_>>()
             .join("\n")
     );
-    let largest = LARGEST.load(Ordering::Relaxed);
+    let largest = common::largest::largest();
     assert!(largest < MAX_ALLOCATION, "an allocation of {largest} bytes");
 }
 
@@ -371,7 +351,7 @@ fn fuzz_media(target: &str, name: &str, base: Vec<u8>) {
                 named(e.to_string());
             }
         });
-        let largest = LARGEST.load(Ordering::Relaxed);
+        let largest = common::largest::largest();
         if largest >= MAX_ALLOCATION {
             let keep = std::env::temp_dir().join(format!("dubstage-fuzz-{i}-{name}"));
             let _ = std::fs::copy(&path, &keep);

@@ -250,5 +250,6 @@ pub fn busy_session(dir: &std::path::Path) -> dubstage::model::Session {
 
 pub mod bwf;
 pub mod damaged;
+pub mod largest;
 pub mod synth;
 pub mod tmux;
