@@ -137,8 +137,9 @@ pub enum Command {
     /// with their shapes, clip gain, level keyframes, track volume and pan
     /// automation, clip and track names, markers with their colour and
     /// comment, and the composition's start timecode. Embedded media are
-    /// extracted into SESSION.media/ (never over an existing file). Effects,
-    /// speed changes and nested sequences are reported as not reproduced.
+    /// extracted into SESSION.media/ (never over an existing file). Nested
+    /// edits are flattened; effects, speed changes and unknown transitions
+    /// (played as a cut at their cut point) are reported as not reproduced.
     /// OMF files are not read.
     Import {
         /// The cut: CUT.edl (CMX3600), CUT.otio (OpenTimelineIO JSON) or CUT.aaf.

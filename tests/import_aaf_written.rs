@@ -173,3 +173,74 @@ fn an_aaf_cut_bounces_exactly_like_the_same_cut_from_otio() {
         }
     }
 }
+
+#[test]
+fn a_nested_edit_is_flattened_and_an_unknown_transition_cuts_at_its_cut_point() {
+    let dir = tempfile::tempdir().unwrap();
+    make(dir.path(), &[]);
+    let (s, report) = import_cli(dir.path(), "nested.aaf", "nested");
+    let at = |t: usize| -> Vec<(u64, u64, u64, f32)> {
+        s.tracks[t]
+            .clips
+            .iter()
+            .map(|c| (c.position, c.source_offset, c.length, c.gain_db))
+            .collect()
+    };
+    // A1 shows the nested edit from 0.5 s in for 1.5 s, at -6.02 dB: the
+    // last half second of tone_a (its source from 0.5 s), the gap, then
+    // tone_b (from 0.5 s) cut off where the outer clip ends, at 2 s.
+    let a1 = at(0);
+    assert_eq!(a1.len(), 2, "{a1:?}");
+    assert_eq!(a1[0].0..a1[0].0 + a1[0].2, 24_000..48_000);
+    assert_eq!(a1[0].1, 24_000);
+    assert_eq!((a1[1].0, a1[1].1, a1[1].2), (60_000, 24_000, 36_000));
+    assert!(a1.iter().all(|c| (c.3 - -6.0206).abs() < 1e-3), "{a1:?}");
+    let names: Vec<&str> = s.tracks[0]
+        .clips
+        .iter()
+        .map(|c| c.source.as_str())
+        .collect();
+    assert_eq!(names, ["tone_a", "tone_b"]);
+    // A2: the wipe (not reproduced) becomes a cut 0.05 s into it, at
+    // 0.85 s: tone_a ends there, tone_b starts there 0.05 s further into
+    // its source; no fades.
+    let a2 = at(1);
+    assert_eq!((a2[0].0, a2[0].1, a2[0].2), (0, 0, 40_800));
+    assert_eq!((a2[1].0, a2[1].1, a2[1].2), (40_800, 26_400, 45_600));
+    assert!(s.tracks[1]
+        .clips
+        .iter()
+        .all(|c| c.fade_in.length == 0 && c.fade_out.length == 0));
+    assert!(
+        report.contains("A2 at 10:00:00:21: a transition")
+            && report.contains("played as a cut at its cut point"),
+        "{report}"
+    );
+    assert!(!report.contains("not flattened"), "{report}");
+}
+
+#[test]
+fn a_nested_edit_that_plays_itself_is_refused_naming_the_mob() {
+    let dir = tempfile::tempdir().unwrap();
+    make(dir.path(), &[]);
+    let session = dir.path().join("cycle.ron");
+    let out = dubstage(
+        &[
+            "import",
+            "cycle.aaf",
+            "--media",
+            "media",
+            "-o",
+            session.to_str().unwrap(),
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("cycle.aaf: /Header-2/Content-3b03/Mobs")
+            && stderr.contains("nested edits lie more than 16 deep (or play one another)"),
+        "{stderr}"
+    );
+    assert!(!session.exists());
+}

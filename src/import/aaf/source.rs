@@ -60,6 +60,10 @@ pub struct Resolved {
     pub problem: Option<String>,
     /// Gain the chain's own mobs apply (a master clip's audio gain), in dB.
     pub gain_db: f32,
+    /// The mob and slot where the chain met a nested edit (a sequence of
+    /// more than one clip), to be flattened into the cut by the walker;
+    /// `offset` is then the time into that slot.
+    pub nested: Option<([u8; 32], u32)>,
 }
 
 /// The mobs of the file by MobID, with resolved chains cached.
@@ -116,6 +120,7 @@ impl<'a> Mobs<'a> {
             file: None,
             problem: None,
             gain_db: 0.0,
+            nested: None,
         };
         let mut seen: HashSet<([u8; 32], u32)> = HashSet::new();
         for _ in 0..MAX_HOPS {
@@ -179,12 +184,7 @@ impl<'a> Mobs<'a> {
                 return Ok(out);
             };
             let Some((clip, gain)) = self.single_clip(segment)? else {
-                out.problem.get_or_insert_with(|| {
-                    format!(
-                        "it plays a nested sequence (\"{}\") that is not flattened",
-                        name.unwrap_or_default()
-                    )
-                });
+                out.nested = Some((id, slot_id));
                 return Ok(out);
             };
             out.gain_db += gain;

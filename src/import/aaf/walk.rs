@@ -55,7 +55,22 @@ pub struct Walker<'s, 'm> {
     clips: Vec<SlotClip>,
     counter: usize,
     pending_fade_in: Option<Fade>,
+    /// Where the transition before the next clip was played as a cut: how
+    /// far into its overlap the next clip starts.
+    pending_cut_in: Option<Seconds>,
+    /// How many nested edits deep this walk is (0 for the composition).
+    nesting: usize,
+    /// Components walked so far, the nested edits' included, against a
+    /// file whose nested edits multiply one another.
+    walked: usize,
 }
+
+/// How many nested edits (clips playing another composition's sequence)
+/// may lie inside one another.
+const MAX_NESTING: usize = 16;
+/// How many components one composition may come to when its nested edits
+/// are flattened.
+const MAX_COMPONENTS: usize = 2_000_000;
 
 impl<'s, 'm> Walker<'s, 'm> {
     pub fn new(store: &'s Store, mobs: &'s mut Mobs<'m>, start: Seconds, rate: FrameRate) -> Self {
@@ -70,6 +85,9 @@ impl<'s, 'm> Walker<'s, 'm> {
             clips: Vec::new(),
             counter: 0,
             pending_fade_in: None,
+            pending_cut_in: None,
+            nesting: 0,
+            walked: 0,
         }
     }
 
@@ -96,6 +114,7 @@ impl<'s, 'm> Walker<'s, 'm> {
         self.clips.clear();
         self.counter = 0;
         self.pending_fade_in = None;
+        self.pending_cut_in = None;
         let mut mix = TrackMix::default();
         if let Some(segment) = self.store.child(slot, pid::SLOT_SEGMENT)? {
             let segment = self.track_effects(segment, &mut mix)?;
@@ -240,6 +259,13 @@ impl<'s, 'm> Walker<'s, 'm> {
         if depth > MAX_DEPTH {
             return Err(self.store.error(&segment.path, "sequences nest too deep"));
         }
+        self.walked += 1;
+        if self.walked > MAX_COMPONENTS {
+            return Err(self.store.error(
+                &segment.path,
+                format!("the composition comes to more than {MAX_COMPONENTS} components with its nested edits flattened"),
+            ));
+        }
         let length = segment.i64(pid::COMPONENT_LENGTH).unwrap_or(0);
         let c = segment.class;
         if c == class::SEQUENCE {
@@ -257,6 +283,7 @@ impl<'s, 'm> Walker<'s, 'm> {
             }
         } else if c == class::FILLER {
             self.pending_fade_in = None;
+            self.pending_cut_in = None;
         } else if c == class::SOURCE_CLIP {
             self.source_clip(segment, at, 0, ClipEdits::default(), 0.0, false)?;
         } else if c == class::OPERATION_GROUP {
@@ -318,15 +345,28 @@ impl<'s, 'm> Walker<'s, 'm> {
         {
             effects::dissolve_shape(&effects::parameters(self.store, &op)?)
         } else {
-            let cut = t.i64(pid::TRANSITION_CUT_POINT).unwrap_or(0);
+            // What AAF's cut point is for: the transition replaced by a
+            // cut there, the clip before ending and the one after starting.
+            let cut = t
+                .i64(pid::TRANSITION_CUT_POINT)
+                .unwrap_or(0)
+                .clamp(0, len.max(0));
             self.unsupported(
                 at + cut,
                 format!(
-                    "a transition ({}) is not reproduced; played as a crossfade",
+                    "a transition ({}) is not reproduced; played as a cut at its cut point",
                     name_of(def)
                 ),
             );
-            FadeShape::Linear
+            let end = self.time(at.saturating_add(len));
+            let cut_at = self.time(at + cut);
+            for c in self.clips.iter_mut().filter(|c| c.clip.record_out() == end) {
+                c.clip.duration = (cut_at - c.clip.record_in).max(Seconds::ZERO);
+                c.clip.fade_out = c.clip.fade_out.min(c.clip.duration);
+            }
+            self.pending_fade_in = None;
+            self.pending_cut_in = Some(units(cut, self.edit_rate));
+            return Ok(());
         };
         let fade = Fade {
             length: fade_len,
@@ -355,9 +395,10 @@ impl<'s, 'm> Walker<'s, 'm> {
         let def = op.weak_auid(pid::OPERATION_DEF);
         let inputs = self.store.children(op, pid::OPERATION_INPUTS)?;
         if def == Some(operation::AUDIO_CHANNEL_COMBINER) {
-            let fade_in = self.pending_fade_in;
+            let (fade_in, cut_in) = (self.pending_fade_in, self.pending_cut_in);
             for (i, input) in inputs.iter().enumerate() {
                 self.pending_fade_in = fade_in;
+                self.pending_cut_in = cut_in;
                 self.with_effects(input, at, i, ClipEdits::default(), 0.0, false, depth)?;
             }
             return Ok(());
@@ -453,7 +494,15 @@ impl<'s, 'm> Walker<'s, 'm> {
         let slot = sc.u32(pid::SOURCE_SLOT_ID).unwrap_or(0);
         let start = units(sc.i64(pid::SOURCE_CLIP_START).unwrap_or(0), self.edit_rate);
         let resolved = self.mobs.resolve(id, slot)?;
-        let record_in = self.time(at);
+        let mut record_in = self.time(at);
+        let mut source_in = resolved.offset + start;
+        let mut duration = units(length, self.edit_rate);
+        if let Some(cut) = self.pending_cut_in.take() {
+            let cut = cut.min(duration);
+            record_in = record_in + cut;
+            source_in = source_in + cut;
+            duration = duration - cut;
+        }
         let name = resolved.clip_name.clone().unwrap_or_default();
         if let Some(problem) = &resolved.problem {
             let line = format!(
@@ -468,6 +517,22 @@ impl<'s, 'm> Walker<'s, 'm> {
                 self.track, resolved.gain_db
             );
             self.unsupported.push(line);
+        }
+        if let Some(nested) = resolved.nested {
+            if channel_index == 0 {
+                // The nested edit's own clips are counted instead.
+                self.counter -= 1;
+            }
+            let outer = Outer {
+                record_in,
+                source_in,
+                duration,
+                channel_index,
+                edits,
+                gain: gain + resolved.gain_db,
+                mute,
+            };
+            return self.flatten(nested, outer);
         }
         let file = resolved.file.as_ref();
         let media = MediaHint {
@@ -489,9 +554,9 @@ impl<'s, 'm> Walker<'s, 'm> {
             label,
             name,
             media,
-            source_in: resolved.offset + start,
+            source_in,
             record_in,
-            duration: units(length, self.edit_rate),
+            duration,
             fade_in: Seconds::ZERO,
             fade_out: Seconds::ZERO,
             gain_db: gain,
@@ -523,6 +588,125 @@ impl<'s, 'm> Walker<'s, 'm> {
         });
         Ok(())
     }
+}
+
+/// A clip that plays a nested edit, as the walk met it: the span of the
+/// nested sequence it shows, and what it adds to every clip inside.
+struct Outer {
+    record_in: Seconds,
+    /// Where in the nested slot's time it starts.
+    source_in: Seconds,
+    duration: Seconds,
+    channel_index: usize,
+    edits: ClipEdits,
+    gain: f32,
+    mute: bool,
+}
+
+impl Walker<'_, '_> {
+    /// Lay the clips of slot `slot_id` of mob `mob_id` (a nested sequence)
+    /// into the cut where `outer` shows them: each cut to the span shown,
+    /// with the outer clip's gain, mute and channel, and the fade a
+    /// transition before the outer clip asked of it.
+    fn flatten(
+        &mut self,
+        (mob_id, slot_id): ([u8; 32], u32),
+        outer: Outer,
+    ) -> Result<(), ImportError> {
+        let Some(mob) = self.mobs.get(&mob_id).cloned() else {
+            return Ok(());
+        };
+        if self.nesting >= MAX_NESTING {
+            return Err(self.store.error(
+                &mob.path,
+                format!("nested edits lie more than {MAX_NESTING} deep (or play one another)"),
+            ));
+        }
+        let slot = self
+            .store
+            .children(&mob, pid::MOB_SLOTS)?
+            .into_iter()
+            .find(|s| s.u32(pid::SLOT_ID) == Some(slot_id));
+        let Some(slot) = slot else {
+            return Ok(());
+        };
+        let rate = edit_rate(&slot).ok_or_else(|| {
+            self.store
+                .error(&slot.path, "the nested edit's slot has no usable edit rate")
+        })?;
+        let Some(segment) = self.store.child(&slot, pid::SLOT_SEGMENT)? else {
+            return Ok(());
+        };
+        let mut sub = Walker::new(
+            self.store,
+            &mut *self.mobs,
+            outer.record_in - outer.source_in,
+            self.rate,
+        );
+        sub.track = self.track.clone();
+        sub.edit_rate = rate;
+        sub.counter = self.counter;
+        sub.nesting = self.nesting + 1;
+        sub.walked = self.walked;
+        sub.segment(&segment, 0, 0)?;
+        let (clips, unsupported) = (sub.clips, sub.unsupported);
+        (self.counter, self.walked) = (sub.counter, sub.walked);
+        self.unsupported.extend(unsupported);
+
+        let (w0, w1) = (outer.record_in, outer.record_in + outer.duration);
+        let fade_in = self.pending_fade_in.take();
+        let mut combined_levels = false;
+        for mut c in clips {
+            let (a, b) = (c.clip.record_in, c.clip.record_out());
+            let (a2, b2) = (a.max(w0), b.min(w1));
+            if b2 <= a2 {
+                continue;
+            }
+            let (head, tail) = (a2 - a, b - b2);
+            let clip = &mut c.clip;
+            clip.record_in = a2;
+            clip.source_in = clip.source_in + head;
+            clip.duration = b2 - a2;
+            clip.fade_in = (clip.fade_in - head).max(Seconds::ZERO).min(clip.duration);
+            clip.fade_out = (clip.fade_out - tail).max(Seconds::ZERO).min(clip.duration);
+            clip.edits.level = shifted(&clip.edits.level, head, clip.duration);
+            if !outer.edits.level.is_empty() {
+                if clip.edits.level.is_empty() {
+                    clip.edits.level = shifted(&outer.edits.level, a2 - w0, clip.duration);
+                } else {
+                    combined_levels = true;
+                }
+            }
+            clip.gain_db += outer.gain;
+            clip.mute |= outer.mute;
+            c.channel_index = c.channel_index.max(outer.channel_index);
+            if let (Some(fade), true) = (fade_in, a2 == w0) {
+                clip.fade_in = fade.length.min(clip.duration);
+                clip.edits.fade_in_shape = Some(fade.shape);
+            }
+            self.clips.push(c);
+        }
+        if combined_levels {
+            let name = mob.string(pid::MOB_NAME).unwrap_or_default();
+            let line = format!(
+                "{} at {}: the level keyframes on the nested edit \"{name}\" are not combined with those of the clips inside it",
+                self.track,
+                self.tc(w0)
+            );
+            self.unsupported.push(line);
+        }
+        Ok(())
+    }
+}
+
+/// Level keyframes (times from a clip's start) of a clip whose first
+/// `head` was cut away, within its new `length`.
+fn shifted(points: &[(Seconds, f32)], head: Seconds, length: Seconds) -> Vec<(Seconds, f32)> {
+    points
+        .iter()
+        .filter(|(t, _)| *t >= head && *t - head <= length)
+        .map(|&(t, db)| (t - head, db))
+        .collect()
 }
 
 /// Whether a slot carries sound, by its segment's data definition.

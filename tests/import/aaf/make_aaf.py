@@ -12,6 +12,10 @@ writes into OUTDIR:
   plain.aaf   linked media only: a gap, clips with source offsets and an
               equal-power crossfade with a cut point
   plain.otio  the same cut as plain.aaf, as OpenTimelineIO
+  nested.aaf  a clip playing part of a nested edit (a composition of two
+              clips and a gap) under a gain, and a transition of a kind not
+              reproduced, with its cut point
+  cycle.aaf   a nested edit whose clips play the nested edit itself
   big.aaf     (only with --big, and then alone, with a 60 s tone_a.wav)
               2 hours, 40 tracks, 5,000 clips, for benches/import_aaf.rs
 
@@ -211,6 +215,61 @@ def plain_aaf(out, media):
         seq.components.append(clip(b, b_slot, RATE // 2, RATE))
 
 
+def nested_aaf(out, media):
+    with aaf2.open(os.path.join(out, "nested.aaf"), "w") as f:
+        definitions(f)
+        wipe = f.create.OperationDef("6a1e5c8e-3f7b-4c2a-9d51-0b7f2e9c4a10", "Audio Wipe", "")
+        f.dictionary.register_def(wipe)
+        wipe.media_kind = "sound"
+        wipe["IsTimeWarp"].value = False
+        wipe["NumberInputs"].value = 2
+        a, a_slot = linked_master(f, "tone_a", os.path.join(media, "tone_a.wav"), "file:///elsewhere/tone_a.wav")
+        b, b_slot = linked_master(f, "tone_b", os.path.join(media, "tone_b.wav"), "file:///elsewhere/tone_b.wav")
+        # The nested edit, at 48 kHz: tone_a from 0 for 1 s, a 0.25 s gap,
+        # tone_b from 0.5 s for 1 s.
+        inner = f.create.CompositionMob("Dialog edit")
+        inner.usage = "Usage_LowerLevel"
+        f.content.mobs.append(inner)
+        islot = inner.create_sound_slot(RATE)
+        islot.segment.components.append(clip(a, a_slot, 0, RATE))
+        islot.segment.components.append(filler(f, RATE // 4))
+        islot.segment.components.append(clip(b, b_slot, RATE // 2, RATE))
+        comp = composition(f, "Reel 2")
+        # A1: a 0.5 s gap, then the nested edit from 0.5 s into it for
+        # 1.5 s, at -6.02 dB.
+        a1 = sound_slot(comp, RATE, "A1")
+        shown = inner.create_source_clip(islot.slot_id, start=RATE // 2, length=3 * RATE // 2)
+        a1.segment.components.append(filler(f, RATE // 2))
+        a1.segment.components.append(gain(f, shown, 0.5))
+        # A2: tone_a from 0 for 1 s, a 0.2 s wipe with its cut 0.05 s in,
+        # tone_b from 0.5 s for 1 s.
+        a2 = sound_slot(comp, RATE, "A2")
+        a2.segment.components.append(clip(a, a_slot, 0, RATE))
+        t = f.create.Transition("sound")
+        t.length = RATE // 5
+        t["CutPoint"].value = RATE // 20
+        op = f.create.OperationGroup("Audio Wipe")
+        op.media_kind = "sound"
+        op.length = RATE // 5
+        t["OperationGroup"].value = op
+        a2.segment.components.append(t)
+        a2.segment.components.append(clip(b, b_slot, RATE // 2, RATE))
+
+
+def cycle_aaf(out, media):
+    with aaf2.open(os.path.join(out, "cycle.aaf"), "w") as f:
+        definitions(f)
+        loop = f.create.CompositionMob("Loop")
+        loop.usage = "Usage_LowerLevel"
+        f.content.mobs.append(loop)
+        lslot = loop.create_sound_slot(RATE)
+        for _ in range(2):
+            lslot.segment.components.append(loop.create_source_clip(lslot.slot_id, start=0, length=RATE))
+        comp = composition(f, "Reel 3")
+        a1 = sound_slot(comp, RATE, "A1")
+        a1.segment.components.append(loop.create_source_clip(lslot.slot_id, start=0, length=2 * RATE))
+
+
 def rt(value, rate=RATE):
     return {"OTIO_SCHEMA": "RationalTime.1", "rate": float(rate), "value": float(value)}
 
@@ -286,6 +345,8 @@ def main():
     mix_aaf(out, media)
     plain_aaf(out, media)
     plain_otio(out)
+    nested_aaf(out, media)
+    cycle_aaf(out, media)
 
 
 if __name__ == "__main__":
