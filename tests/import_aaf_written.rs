@@ -212,7 +212,7 @@ fn a_nested_edit_is_flattened_and_an_unknown_transition_cuts_at_its_cut_point() 
         .iter()
         .all(|c| c.fade_in.length == 0 && c.fade_out.length == 0));
     assert!(
-        report.contains("A2 at 10:00:00:21: a transition")
+        report.contains("A2 at 10:00:00:21: a transition (\"Audio Wipe\")")
             && report.contains("played as a cut at its cut point"),
         "{report}"
     );

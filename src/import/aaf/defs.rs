@@ -95,6 +95,10 @@ pub mod class {
 pub mod pid {
     pub const ROOT_HEADER: u16 = 0x0002;
     pub const HEADER_CONTENT: u16 = 0x3B03;
+    pub const HEADER_DICTIONARY: u16 = 0x3B04;
+    pub const DICTIONARY_OPERATIONS: u16 = 0x2603;
+    pub const DEFINITION_ID: u16 = 0x1B01;
+    pub const DEFINITION_NAME: u16 = 0x1B02;
     pub const CONTENT_MOBS: u16 = 0x1901;
     pub const CONTENT_ESSENCE_DATA: u16 = 0x1902;
     pub const MOB_ID: u16 = 0x4401;

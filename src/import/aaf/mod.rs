@@ -28,7 +28,7 @@ pub mod walk;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use defs::{class, data_def, pid, USAGE_TOP_LEVEL};
+use defs::{class, data_def, pid, Auid, USAGE_TOP_LEVEL};
 use source::{edit_rate, units, Mobs};
 use store::{utf16, Object, Store};
 use walk::{is_sound, Slot, Walker};
@@ -90,6 +90,7 @@ fn read_store(
     let (tc_start, cut_rate) = timecode(store, &slots, rate, &mut notes)?;
 
     let mut walker = Walker::new(store, &mut mobs, tc_start, cut_rate);
+    walker.operation_names = operation_names(store, &header);
     let mut walked: Vec<Slot> = Vec::new();
     let mut markers = Vec::new();
     let mut sound_slots = 0u16;
@@ -137,6 +138,25 @@ fn read_store(
         video: Vec::new(),
         locators: markers,
     })
+}
+
+/// The names of the effects the file's dictionary defines, by id. Only
+/// for reports: a dictionary that cannot be read gives no names.
+fn operation_names(store: &Store, header: &Object) -> HashMap<Auid, String> {
+    let Ok(Some(dictionary)) = store.child(header, pid::HEADER_DICTIONARY) else {
+        return HashMap::new();
+    };
+    let Ok(defs) = store.children(&dictionary, pid::DICTIONARY_OPERATIONS) else {
+        return HashMap::new();
+    };
+    defs.iter()
+        .filter_map(|d| {
+            let name = d.string(pid::DEFINITION_NAME)?;
+            let name = name.trim();
+            (!name.is_empty()).then(|| (d.auid(pid::DEFINITION_ID), name.to_string()))
+        })
+        .filter_map(|(id, name)| Some((id?, name)))
+        .collect()
 }
 
 /// The composition to import: the top-level one.

@@ -6,7 +6,9 @@
 //! pan and automation, channel combiners into one track per channel.
 //! Everything not reproduced is reported with its track, clip and timecode.
 
-use super::defs::{class, data_def, operation, parameter, pid};
+use std::collections::HashMap;
+
+use super::defs::{class, data_def, operation, parameter, pid, Auid};
 use super::effects::{self, Value};
 use super::source::{edit_rate, units, Essence, Mobs};
 use super::store::{Object, Store, MAX_DEPTH};
@@ -63,6 +65,8 @@ pub struct Walker<'s, 'm> {
     /// Components walked so far, the nested edits' included, against a
     /// file whose nested edits multiply one another.
     walked: usize,
+    /// The names the file's dictionary gives its effects, for reports.
+    pub operation_names: HashMap<Auid, String>,
 }
 
 /// How many nested edits (clips playing another composition's sequence)
@@ -88,6 +92,7 @@ impl<'s, 'm> Walker<'s, 'm> {
             pending_cut_in: None,
             nesting: 0,
             walked: 0,
+            operation_names: HashMap::new(),
         }
     }
 
@@ -195,7 +200,7 @@ impl<'s, 'm> Walker<'s, 'm> {
             } else {
                 self.unsupported(
                     0,
-                    format!("a track effect ({}) is not reproduced", name_of(op)),
+                    format!("a track effect ({}) is not reproduced", self.name_of(op)),
                 );
             }
             segment = inputs.into_iter().next().unwrap_or(segment);
@@ -355,7 +360,7 @@ impl<'s, 'm> Walker<'s, 'm> {
                 at + cut,
                 format!(
                     "a transition ({}) is not reproduced; played as a cut at its cut point",
-                    name_of(def)
+                    self.name_of(def)
                 ),
             );
             let end = self.time(at.saturating_add(len));
@@ -431,7 +436,7 @@ impl<'s, 'm> Walker<'s, 'm> {
                 at,
                 format!(
                     "an effect ({}) is not reproduced; {}",
-                    name_of(def),
+                    self.name_of(def),
                     if mute {
                         "it changes the clip's speed, so the clip is placed muted"
                     } else {
@@ -604,6 +609,17 @@ struct Outer {
 }
 
 impl Walker<'_, '_> {
+    /// An effect's name as the file's dictionary gives it, else its id.
+    fn name_of(&self, def: Option<Auid>) -> String {
+        match def {
+            Some(d) => match self.operation_names.get(&d) {
+                Some(name) => format!("\"{name}\""),
+                None => format!("operation {d}"),
+            },
+            None => "an unnamed operation".into(),
+        }
+    }
+
     /// Lay the clips of slot `slot_id` of mob `mob_id` (a nested sequence)
     /// into the cut where `outer` shows them: each cut to the span shown,
     /// with the outer clip's gain, mute and channel, and the fade a
@@ -712,13 +728,6 @@ fn shifted(points: &[(Seconds, f32)], head: Seconds, length: Seconds) -> Vec<(Se
 /// Whether a slot carries sound, by its segment's data definition.
 pub fn is_sound(segment: &Object) -> bool {
     data_def::is_sound(segment.weak_auid(pid::COMPONENT_DATA_DEF))
-}
-
-fn name_of(def: Option<super::defs::Auid>) -> String {
-    match def {
-        Some(d) => format!("operation {d}"),
-        None => "an unnamed operation".into(),
-    }
 }
 
 /// The fraction `f` of `span`, to the nanosecond.
