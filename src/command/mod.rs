@@ -29,6 +29,7 @@ pub mod spec;
 pub mod strip;
 pub mod strip_control;
 pub mod strip_params;
+pub mod surface;
 pub mod timeline;
 pub mod touch;
 pub mod transport;
