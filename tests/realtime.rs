@@ -607,7 +607,10 @@ fn the_midi_pump_never_allocates() {
         vec![],
     ];
     for _ in 0..3 {
-        rings.outgoing.try_push(MidiEvent::new(&[0xE1, 0x7F, 0x7F])).unwrap();
+        rings
+            .outgoing
+            .try_push(MidiEvent::new(&[0xE1, 0x7F, 0x7F]))
+            .unwrap();
     }
     reset_violation_count();
     let mut written = 0;

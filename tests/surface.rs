@@ -58,7 +58,9 @@ impl MidiBox {
         let (client, _) =
             jack::Client::new("fader-box", jack::ClientOptions::NO_START_SERVER).unwrap();
         let input = client.register_port("in", jack::MidiIn::default()).unwrap();
-        let output = client.register_port("out", jack::MidiOut::default()).unwrap();
+        let output = client
+            .register_port("out", jack::MidiOut::default())
+            .unwrap();
         let (pump, rings) = pump();
         let client = client
             .activate_async(
@@ -96,10 +98,13 @@ impl MidiBox {
 
     /// The last value dubstage sent for motor fader `channel`.
     fn fader(&self, channel: u8) -> Option<u16> {
-        self.heard.iter().rev().find_map(|e| match mcu::parse(e.data()) {
-            Ok(mcu::Midi::PitchBend { channel: c, value }) if c == channel => Some(value),
-            _ => None,
-        })
+        self.heard
+            .iter()
+            .rev()
+            .find_map(|e| match mcu::parse(e.data()) {
+                Ok(mcu::Midi::PitchBend { channel: c, value }) if c == channel => Some(value),
+                _ => None,
+            })
     }
 
     /// The last state dubstage sent for the LED of `note`.
@@ -171,9 +176,13 @@ fn a_mackie_control_moves_the_desk_and_is_shown_it() {
 
     // The motor faders come to where the desk has them.
     let want1 = mcu::fader_of_db(strips[1].fader(&app.desk.session).unwrap());
-    run_until(&mut app, &mut surface, &mut midi, "fader feedback", |_, _, m| {
-        m.fader(1) == Some(want1) && m.display().starts_with(" 01")
-    });
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "fader feedback",
+        |_, _, m| m.fader(1) == Some(want1) && m.display().starts_with(" 01"),
+    );
 
     // A fader gesture: touch, twenty moves down to -6 dB, release. One
     // undo step, and the motor holds still while touched.
@@ -186,9 +195,16 @@ fn a_mackie_control_moves_the_desk_and_is_shown_it() {
         let v = start as i64 + (target as i64 - start as i64) * k as i64 / 20;
         midi.send(&mcu::fader(0, v as u16));
     }
-    run_until(&mut app, &mut surface, &mut midi, "the fader move", |a, s, _| {
-        s.counts().events >= 21 && (strips[0].fader(&a.desk.session).unwrap() + 6.0).abs() < 0.05
-    });
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the fader move",
+        |a, s, _| {
+            s.counts().events >= 21
+                && (strips[0].fader(&a.desk.session).unwrap() + 6.0).abs() < 0.05
+        },
+    );
     assert!(
         midi.heard[heard_before..]
             .iter()
@@ -196,9 +212,13 @@ fn a_mackie_control_moves_the_desk_and_is_shown_it() {
         "a touched fader is not driven"
     );
     midi.send(&[0x90, 0x68, 0x00]);
-    run_until(&mut app, &mut surface, &mut midi, "the release", |_, _, m| {
-        m.fader(0) == Some(mcu::fader_of_db(-6.0))
-    });
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the release",
+        |_, _, m| m.fader(0) == Some(mcu::fader_of_db(-6.0)),
+    );
     assert_eq!(app.undo_depth().0, undo_before + 1, "one gesture, one undo");
     let before_gesture = app.desk.session.tracks[0].fader_db;
     app.run_line("undo", None);
@@ -213,17 +233,18 @@ fn a_mackie_control_moves_the_desk_and_is_shown_it() {
     // Mute on channel 2: the track mutes and its LED lights.
     midi.send(&[0x90, 0x11, 0x7F]);
     midi.send(&[0x90, 0x11, 0x00]);
-    run_until(&mut app, &mut surface, &mut midi, "the mute LED", |a, _, m| {
-        a.desk.session.tracks[1].mute && m.led(0x11) == Some(true)
-    });
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the mute LED",
+        |a, _, m| a.desk.session.tracks[1].mute && m.led(0x11) == Some(true),
+    );
 
     // Automation playback drives a motor: a volume lane reading -20 dB.
-    let lane = dubstage::command::pass::lane_mut(
-        &mut app.desk.session,
-        strips[2],
-        &LaneTarget::Volume,
-    )
-    .unwrap();
+    let lane =
+        dubstage::command::pass::lane_mut(&mut app.desk.session, strips[2], &LaneTarget::Volume)
+            .unwrap();
     lane.mode = AutoMode::Read;
     lane.points = vec![
         Breakpoint {
@@ -235,30 +256,51 @@ fn a_mackie_control_moves_the_desk_and_is_shown_it() {
             value: -20.0,
         },
     ];
-    run_until(&mut app, &mut surface, &mut midi, "the lane on the motor", |_, _, m| {
-        m.fader(2) == Some(mcu::fader_of_db(-20.0))
-    });
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the lane on the motor",
+        |_, _, m| m.fader(2) == Some(mcu::fader_of_db(-20.0)),
+    );
 
     // Stray and unknown MIDI is counted and harms nothing.
     let before = surface.counts();
     midi.send(&[0xF0, 0x00, 0x00, 0x66, 0x14, 0x00, 0xF7]);
     midi.send(&[0x90, 0x7E, 0x7F]);
     midi.send(&[0xE0, 0x40]);
-    run_until(&mut app, &mut surface, &mut midi, "the strays", |_, s, _| {
-        s.counts().events >= before.events + 3
-    });
-    assert_eq!(surface.counts().stray, before.stray + 2, "{:?}", surface.counts());
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the strays",
+        |_, s, _| s.counts().events >= before.events + 3,
+    );
+    assert_eq!(
+        surface.counts().stray,
+        before.stray + 2,
+        "{:?}",
+        surface.counts()
+    );
     assert_eq!(surface.counts().ignored, before.ignored + 1);
 
     // Bank right: channel 1 shows the ninth strip (or the last bank).
     midi.send(&[0x90, 0x2F, 0x7F]);
     midi.send(&[0x90, 0x2F, 0x00]);
     let bank = 8.min(strips.len() - 1);
-    run_until(&mut app, &mut surface, &mut midi, "the bank", |_, s, _| s.bank() == bank);
-    let shown = strips[bank].fader(&app.desk.session).map_or(0, mcu::fader_of_db);
-    run_until(&mut app, &mut surface, &mut midi, "the new bank's fader", |_, _, m| {
-        m.fader(0) == Some(shown)
+    run_until(&mut app, &mut surface, &mut midi, "the bank", |_, s, _| {
+        s.bank() == bank
     });
+    let shown = strips[bank]
+        .fader(&app.desk.session)
+        .map_or(0, mcu::fader_of_db);
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the new bank's fader",
+        |_, _, m| m.fader(0) == Some(shown),
+    );
 
     // Play, jog, stop: the transport follows and the display shows where.
     midi.send(&[0x90, 0x5E, 0x7F]);
@@ -266,7 +308,9 @@ fn a_mackie_control_moves_the_desk_and_is_shown_it() {
         a.desk.rolling() && m.led(0x5E) == Some(true)
     });
     midi.send(&[0x90, 0x5D, 0x7F]);
-    run_until(&mut app, &mut surface, &mut midi, "stop", |a, _, _| !a.desk.rolling());
+    run_until(&mut app, &mut surface, &mut midi, "stop", |a, _, _| {
+        !a.desk.rolling()
+    });
     let at = app.desk.playhead();
     midi.send(&[0xB0, 0x3C, 0x05]);
     run_until(&mut app, &mut surface, &mut midi, "the jog", |a, _, _| {
@@ -274,9 +318,13 @@ fn a_mackie_control_moves_the_desk_and_is_shown_it() {
     });
     let tc = app.desk.clock.format_samples(app.desk.playhead());
     let want = mcu::timecode_digits(&tc);
-    run_until(&mut app, &mut surface, &mut midi, "the timecode digits", |_, _, m| {
-        m.display().as_bytes() == want
-    });
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the timecode digits",
+        |_, _, m| m.display().as_bytes() == want,
+    );
 
     // What the surface did is saved like any edit.
     app.run_line("w", None);
@@ -305,18 +353,30 @@ fn a_touched_fader_writes_automation_as_the_keys_do() {
     });
     // Held still for longer than the release time: still written.
     let held = Instant::now();
-    run_until(&mut app, &mut surface, &mut midi, "a held touch", |_, _, _| {
-        held.elapsed() > app_release()
-    });
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "a held touch",
+        |_, _, _| held.elapsed() > app_release(),
+    );
     assert_eq!(
         app.desk.written(StripId::Track(0), &LaneTarget::Volume),
         Some(-10.0),
         "a touched fader holds the lane"
     );
     midi.send(&[0x90, 0x68, 0x00]);
-    run_until(&mut app, &mut surface, &mut midi, "the let go", |a, _, _| {
-        a.desk.written(StripId::Track(0), &LaneTarget::Volume).is_none()
-    });
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the let go",
+        |a, _, _| {
+            a.desk
+                .written(StripId::Track(0), &LaneTarget::Volume)
+                .is_none()
+        },
+    );
     app.run_line("stop", None);
     app.tick(Instant::now());
     let lane = &app.desk.session.tracks[0].lanes;
@@ -346,7 +406,10 @@ fn cc_learn_binds_a_fader_box_and_is_saved() {
     let mut app = demo_app(dir.path());
     let first = app.desk.session.tracks[0].fader_db;
     app.run_line("learn fader 2", None);
-    assert!(app.desk.message.as_ref().unwrap().error, "the surface is off");
+    assert!(
+        app.desk.message.as_ref().unwrap().error,
+        "the surface is off"
+    );
     app.run_line("surface midi", None);
     let mut surface = None;
     follow(&mut surface, &mut app, "dubstage-test");

@@ -153,7 +153,7 @@ pub struct Desk {
     /// The OSC remote's state in a line, while one listens (`:remote`).
     pub remote: Option<String>,
     /// The MIDI control surface wanted, the CC being learned, its state.
-    pub surface: super::surface::SurfaceDesk,
+    pub surface: super::surface_setup::SurfaceDesk,
 }
 
 /// What to open a session with.
@@ -215,7 +215,7 @@ impl Desk {
             pending_journal: None,
             processing: Default::default(),
             remote: None,
-            surface: super::surface::SurfaceDesk::wanting(surface),
+            surface: super::surface_setup::SurfaceDesk::wanting(surface),
         }
     }
 

@@ -7,7 +7,7 @@
 use crate::command::desk::Desk;
 use crate::command::params::{Unit, PARAMS, QS, RATIOS, THIRD_OCTAVES, TIMES_MS};
 use crate::command::strip::StripId;
-use crate::command::surface::LearnTarget;
+use crate::command::surface_setup::LearnTarget;
 use crate::model::surface::CcBinding;
 
 use super::mcu::db_of_position;

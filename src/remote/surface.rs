@@ -21,7 +21,7 @@ use crate::app::App;
 use crate::audio::midi::MidiPorts;
 use crate::command::pass::lanes;
 use crate::command::strip::StripId;
-use crate::command::surface::{bind, parse_target};
+use crate::command::surface_setup::{bind, parse_target};
 use crate::model::automation::lane;
 use crate::model::surface::SurfaceKind;
 use crate::model::timecode::frames_to_samples;
