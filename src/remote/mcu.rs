@@ -300,7 +300,7 @@ pub fn led(button: Button, on: bool) -> [u8; 3] {
 /// The meter level (0..12) of a peak in dBFS: 12 at 0 dB, a step every
 /// 5 dB, 0 below -60.
 pub fn meter_level(db: f32) -> u8 {
-    if !(db >= -60.0) {
+    if db.is_nan() || db < -60.0 {
         return 0;
     }
     (((db + 60.0) / 5.0).floor() as i32).clamp(0, 12) as u8
