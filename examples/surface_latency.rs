@@ -120,8 +120,8 @@ fn main() {
             while let Some(e) = rings.incoming.try_pop() {
                 back |= e.data() == mcu::fader(1, mcu::fader_of_db(db));
             }
-            if back && got_desk.is_some() {
-                to_desk.push(got_desk.unwrap());
+            if let (true, Some(d)) = (back, got_desk) {
+                to_desk.push(d);
                 round_trip.push(Instant::now() - sent);
                 break;
             }
