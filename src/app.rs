@@ -6,6 +6,7 @@
 
 mod clipboard;
 pub mod complete;
+mod gesture;
 mod help;
 pub mod line;
 mod macros;
@@ -98,6 +99,8 @@ pub struct App {
     pub line: LineEditor,
     undo: Vec<Snapshot>,
     redo: Vec<Snapshot>,
+    /// What a control surface's gesture started from.
+    gesture: Option<Snapshot>,
     /// The last edit, as a command line, and its count.
     last_edit: Option<(String, Option<u32>)>,
     pub overlay: Option<Overlay>,
@@ -129,6 +132,7 @@ impl App {
             line: LineEditor::default(),
             undo: Vec::new(),
             redo: Vec::new(),
+            gesture: None,
             last_edit: None,
             overlay: None,
             quit: false,

@@ -41,6 +41,11 @@ pub struct ConsoleArgs {
         requires = "osc"
     )]
     pub osc_bind: std::net::IpAddr,
+    /// Open the MIDI control surface on JACK MIDI ports: mcu (Mackie Control
+    /// and learned CCs), midi (learned CCs only) or off (default: as the
+    /// session was saved).
+    #[arg(long, value_name = "KIND", value_parser = ["mcu", "midi", "off"])]
+    pub surface: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

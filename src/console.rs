@@ -23,6 +23,7 @@ use crate::command::registry;
 use crate::keymap::{self, Key, KeyCode, Keymap};
 use crate::model::file;
 use crate::model::Session;
+use crate::remote::surface::{self, Surface};
 use crate::remote::Remote;
 use crate::ui::{self, layout, Theme};
 
@@ -41,6 +42,8 @@ pub struct ConsoleOptions {
     pub client_name: String,
     /// Listen for OSC remote control here.
     pub osc: Option<std::net::SocketAddr>,
+    /// Open the MIDI control surface as this (else as the session says).
+    pub surface: Option<crate::model::surface::SurfaceKind>,
 }
 
 /// A key from crossterm in the keymap's terms (key releases are dropped).
@@ -161,6 +164,9 @@ pub fn open_app(path: &Path, options: &ConsoleOptions, columns: u16) -> Result<A
     desk.view.columns = columns;
     let mut app = App::new(desk, keymap, problems);
     app.open_options = open;
+    if let Some(kind) = options.surface {
+        app.desk.surface.wanted = kind;
+    }
     Ok(app)
 }
 
@@ -213,6 +219,7 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
         app.desk.remote = Some(r.summary());
         app.desk.say(format!("OSC remote on {}", r.local_addr()));
     }
+    let mut surface = None;
     let theme = Theme::from_env();
 
     // Restore the terminal before a panic message is printed.
@@ -251,6 +258,8 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
             Listening {
                 signals: &signals,
                 remote: remote.as_mut(),
+                surface: &mut surface,
+                client: &options.client_name,
             },
             &count,
             &mut stats,
@@ -402,6 +411,10 @@ impl Signals {
 struct Listening<'a> {
     signals: &'a Signals,
     remote: Option<&'a mut Remote>,
+    /// The MIDI control surface, opened and closed as the desk wants.
+    surface: &'a mut Option<Surface>,
+    /// The JACK client name (the surface's is `NAME-surface`).
+    client: &'a str,
 }
 
 fn event_loop<W: Write>(
@@ -416,13 +429,15 @@ fn event_loop<W: Write>(
     let Listening {
         signals,
         mut remote,
+        surface,
+        client,
     } = listening;
     let mut pacer = Pacer::default();
     let mut last_frame: Option<(Instant, bool)> = None;
     loop {
         let now = Instant::now();
         let mut wait = pacer.wait(app, now);
-        if remote.is_some() {
+        if remote.is_some() || surface.is_some() {
             // The remote is read between frames: keep it answered quickly.
             wait = wait.min(REMOTE_POLL);
         }
@@ -453,6 +468,13 @@ fn event_loop<W: Write>(
         }
         if let Some(r) = remote.as_deref_mut() {
             if r.poll(app) {
+                signals.mirror(app);
+                key = true;
+            }
+        }
+        surface::follow(surface, app, client);
+        if let Some(s) = surface.as_mut() {
+            if s.poll(app, Instant::now()) {
                 signals.mirror(app);
                 key = true;
             }

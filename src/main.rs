@@ -122,6 +122,10 @@ fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
         osc: args
             .osc
             .map(|port| std::net::SocketAddr::new(args.osc_bind, port)),
+        surface: args
+            .surface
+            .as_deref()
+            .and_then(dubstage::model::surface::SurfaceKind::parse),
     }
 }
 

@@ -589,3 +589,54 @@ fn the_engine_publishes_live_loudness_while_playing() {
     let reset = wait_for(&mut engine, &|r| r.seconds < playing.seconds);
     assert!(reset.since.is_none_or(|s| s > 0), "{reset:?}");
 }
+
+/// The MIDI surface's process callback only copies events between the
+/// ports and its rings: under the allocation guard, with channel
+/// messages, sysex and a full ring (dropped and counted), in and out.
+#[test]
+fn the_midi_pump_never_allocates() {
+    use dubstage::audio::midi::{pump, MidiEvent, MIDI_SLOTS};
+    use std::sync::atomic::Ordering;
+    let (mut pump, mut rings) = pump();
+    let cycle: Vec<Vec<u8>> = vec![
+        vec![0xE0, 0x00, 0x60],
+        vec![0x90, 0x68, 0x7F],
+        vec![0xF0, 0x00, 0x00, 0x66, 0x14, 0x00, 0xF7],
+        vec![0xB0, 0x3C, 0x41],
+        vec![0x3C],
+        vec![],
+    ];
+    for _ in 0..3 {
+        rings
+            .outgoing
+            .try_push(MidiEvent::new(&[0xE1, 0x7F, 0x7F]))
+            .unwrap();
+    }
+    reset_violation_count();
+    let mut written = 0;
+    for _ in 0..(MIDI_SLOTS / 5 + 10) {
+        assert_no_alloc(|| {
+            pump.take_in(cycle.iter().map(|e| e.as_slice()));
+            pump.give_out(|bytes| {
+                written += bytes.len();
+                bytes.len() == 3
+            });
+        });
+    }
+    assert_eq!(violation_count(), 0, "the MIDI pump allocated");
+    assert_eq!(written, 9);
+    let mut got = Vec::new();
+    while let Some(e) = rings.incoming.try_pop() {
+        got.push(e);
+    }
+    assert_eq!(got.len(), MIDI_SLOTS);
+    assert_eq!(got[0].data(), &[0xE0, 0x00, 0x60]);
+    assert_eq!(got[2].len, 7, "sysex keeps its length");
+    assert_eq!(got[2].data(), &[0xF0, 0x00, 0x00]);
+    assert_eq!(got[4].data(), &[0x3C]);
+    let offered = (MIDI_SLOTS / 5 + 10) * 5;
+    assert_eq!(
+        rings.counts.dropped.load(Ordering::Relaxed) as usize,
+        offered - MIDI_SLOTS
+    );
+}

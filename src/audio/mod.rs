@@ -6,6 +6,7 @@
 
 pub mod clock;
 pub mod jack;
+pub mod midi;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -152,6 +152,8 @@ pub struct Desk {
     pub processing: super::params::Processing,
     /// The OSC remote's state in a line, while one listens (`:remote`).
     pub remote: Option<String>,
+    /// The MIDI control surface wanted, the CC being learned, its state.
+    pub surface: super::surface_setup::SurfaceDesk,
 }
 
 /// What to open a session with.
@@ -167,7 +169,7 @@ impl Desk {
     /// A desk on `session` (as read from `path`), with no audio engine and
     /// no media: for tests and for drawing.
     pub fn new(session: Session, path: PathBuf) -> Desk {
-        let clock = bounce::clock(&session);
+        let (clock, surface) = (bounce::clock(&session), session.audio.surface);
         Desk {
             solo: vec![false; session.tracks.len()],
             saved: session.clone(),
@@ -213,6 +215,7 @@ impl Desk {
             pending_journal: None,
             processing: Default::default(),
             remote: None,
+            surface: super::surface_setup::SurfaceDesk::wanting(surface),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The console's named commands and what they act on, in floors:
 //! - what the desk is made of: its [`strip`]s, [`meters`], the loudness
-//!   view, the automation [`pass`] and the strip [`params`];
+//!   view, the automation [`pass`], the strip [`params`] and the
+//!   [`surface_setup`];
 //! - the [`desk`] (session, engine, playhead, view), with what it does in
 //!   files of their own: [`touch`] (automation writing) and
 //!   [`strip_control`] (strip parameters);
@@ -29,6 +30,8 @@ pub mod spec;
 pub mod strip;
 pub mod strip_control;
 pub mod strip_params;
+pub mod surface;
+pub mod surface_setup;
 pub mod timeline;
 pub mod touch;
 pub mod transport;

@@ -18,6 +18,7 @@ static SECTIONS: &[&[CommandSpec]] = &[
     super::automation::COMMANDS,
     super::strip_params::COMMANDS,
     super::loudness::COMMANDS,
+    super::surface::COMMANDS,
 ];
 
 /// Every command, in the order `:help` and the man page list them.

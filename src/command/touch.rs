@@ -261,3 +261,31 @@ impl Desk {
         self.changed = true;
     }
 }
+
+impl Desk {
+    /// A control surface still holds the control (a fader touched but
+    /// not moving): keep it from timing out.
+    pub fn hold(&mut self, strip: StripId, target: &LaneTarget, now: Instant) {
+        for w in &mut self.pass.writing {
+            if w.strip == strip && &w.target == target && w.released.is_none() {
+                w.last_touch = now;
+            }
+        }
+    }
+
+    /// A control surface let go of the control (touch released): in
+    /// touch and trim the lane ramps back at the next tick, as after the
+    /// release time; latch and write hold on until the transport stops.
+    pub fn let_go(&mut self, strip: StripId, target: &LaneTarget, now: Instant) {
+        let release = self.pass.release;
+        for w in &mut self.pass.writing {
+            if w.strip == strip
+                && &w.target == target
+                && w.released.is_none()
+                && matches!(w.mode, AutoMode::Touch | AutoMode::Trim)
+            {
+                w.last_touch = now.checked_sub(release).unwrap_or(w.last_touch);
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@ pub mod limiter;
 pub mod locate;
 pub mod session;
 pub mod strip;
+pub mod surface;
 pub mod template;
 pub mod timecode;
 pub mod validate;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use super::automation::Lane;
 use super::limiter::Limiter;
 use super::strip::Strip;
+use super::surface::{CcBinding, SurfaceKind};
 use super::timecode::FrameRate;
 
 /// The session file format this build reads and writes.
@@ -65,6 +66,12 @@ pub struct AudioSettings {
     /// Start, stop and locate with the JACK transport.
     #[serde(default)]
     pub follow_jack_transport: bool,
+    /// The control surface's protocol, opened with the session.
+    #[serde(default, skip_serializing_if = "SurfaceKind::is_off")]
+    pub surface: SurfaceKind,
+    /// CCs learned with `:learn`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub midi_learn: Vec<CcBinding>,
 }
 
 /// Timecode rate and start.
