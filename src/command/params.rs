@@ -455,7 +455,7 @@ mod tests {
         assert_eq!(step(Unit::Shape, 1.0, 5), 2.0);
         assert_eq!(step(Unit::Switch, 0.0, 1), 1.0);
         assert_eq!(step(Unit::Seconds, 1.2, 1), 1.4);
-        assert_eq!(step(Unit::Seconds, 1.2, -3), 0.8);
+        assert_eq!(step(Unit::Seconds, 1.2, -3), 0.7);
         assert_eq!(step(Unit::Percent, 95.0, 2), 100.0);
         assert_eq!(step(Unit::Mains, 50.0, 1), 60.0);
         assert_eq!(step(Unit::Mains, 60.0, -1), 50.0);

@@ -22,6 +22,9 @@ pub const MIN_SCALE: f32 = 0.3;
 const MOD_DEPTH_MS: f32 = 0.1;
 /// The two modulation rates, Hz.
 const MOD_HZ: [f32; 2] = [0.31, 0.53];
+/// The modulation moves every this many samples (counted from the
+/// start, so blocks of any size see the same moves).
+const CONTROL: usize = 16;
 /// Crossover of the damping shelf, Hz.
 const DAMPING_HZ: f32 = 3000.0;
 /// Added and taken away again: values below about 1e-25 become zero.
@@ -60,11 +63,17 @@ pub struct Fdn {
     /// The fractional-delay allpasses' last input and output.
     ap_x: [f32; LINES],
     ap_y: [f32; LINES],
-    /// Rotating phasors (cos, sin) of the two modulators.
+    /// Rotating phasors (cos, sin) of the two modulators, and their
+    /// turn every [`CONTROL`] samples.
     phasor: [[f32; 2]; 2],
     turn: [[f32; 2]; 2],
-    /// Samples since the phasors were last renormalised.
+    /// Turns since the phasors were last renormalised.
     since: u32,
+    /// Samples into the control period.
+    step: usize,
+    /// Each line's read: whole samples, and the allpass coefficient of the rest.
+    whole: [usize; LINES],
+    eta: [f32; LINES],
 }
 
 /// The smallest prime at or above `n`.
@@ -94,7 +103,7 @@ impl Fdn {
         let longest = BASE_MS[LINES - 1] * 1e-3 * rate;
         let capacity = ((longest * 1.1) as usize + depth as usize + 4).next_power_of_two();
         let turn = MOD_HZ.map(|hz| {
-            let w = std::f32::consts::TAU * hz / rate;
+            let w = std::f32::consts::TAU * hz * CONTROL as f32 / rate;
             [w.cos(), w.sin()]
         });
         let mut fdn = Fdn {
@@ -114,6 +123,9 @@ impl Fdn {
             phasor: [[1.0, 0.0], [0.0, 1.0]],
             turn,
             since: 0,
+            step: 0,
+            whole: [1; LINES],
+            eta: [0.0; LINES],
         };
         fdn.tune(tuning);
         fdn
@@ -133,6 +145,7 @@ impl Fdn {
             let high = loop_gain(path, tuning.rt60 * hf_ratio, self.rate);
             (self.c0[i], self.c1[i]) = shelf(low, high, self.a);
         }
+        self.lengths();
     }
 
     /// Forget the signal.
@@ -146,18 +159,14 @@ impl Fdn {
     /// One sample in; each line's output (after its loop filter) out.
     #[inline]
     pub fn tick(&mut self, input: f32, out: &mut [f32; LINES]) {
-        let [[c0, s0], [c1, s1]] = self.phasor;
-        // Four phases of each modulator: cos, sin, -cos, -sin.
-        let wobble = [c0, s0, -c0, -s0, c1, s1, -c1, -s1];
+        if self.step == 0 {
+            self.modulate();
+        }
+        self.step = (self.step + 1) % CONTROL;
         for i in 0..LINES {
-            // The whole samples from the line, the rest (0.5 to 1.5) by a
-            // first-order allpass: no loss at high frequencies, so the
-            // modulation does not shorten the decay.
-            let d = self.delay[i] + self.depth * (1.0 + wobble[i]);
-            let whole = (d - 0.5) as usize;
-            let rest = d - whole as f32;
-            let eta = (1.0 - rest) / (1.0 + rest);
-            let x = self.buffer[i * self.capacity + (self.at.wrapping_sub(whole) & self.mask)];
+            let x =
+                self.buffer[i * self.capacity + (self.at.wrapping_sub(self.whole[i]) & self.mask)];
+            let eta = self.eta[i];
             let y = eta * x + self.ap_x[i] - eta * self.ap_y[i];
             self.ap_x[i] = x;
             self.ap_y[i] = (y + FLUSH) - FLUSH;
@@ -174,20 +183,38 @@ impl Fdn {
             self.buffer[i * self.capacity + self.at] = (w + FLUSH) - FLUSH;
         }
         self.at = (self.at + 1) & self.mask;
-        self.advance();
     }
 
-    fn advance(&mut self) {
+    /// The lines' lengths now, every [`CONTROL`] samples: the whole
+    /// samples read from the line, the rest (0.5 to 1.5) by a first-order
+    /// allpass, which loses nothing at high frequencies, so the modulation
+    /// does not shorten the decay.
+    fn modulate(&mut self) {
+        self.lengths();
         for (p, t) in self.phasor.iter_mut().zip(&self.turn) {
             *p = [p[0] * t[0] - p[1] * t[1], p[0] * t[1] + p[1] * t[0]];
         }
         self.since += 1;
-        if self.since == 4096 {
+        if self.since == 256 {
             self.since = 0;
             for p in &mut self.phasor {
                 let norm = (p[0] * p[0] + p[1] * p[1]).sqrt().max(1e-6);
                 *p = [p[0] / norm, p[1] / norm];
             }
+        }
+    }
+
+    /// Each line's read for the modulators where they are.
+    fn lengths(&mut self) {
+        let [[c0, s0], [c1, s1]] = self.phasor;
+        // Four phases of each modulator: cos, sin, -cos, -sin.
+        let wobble = [c0, s0, -c0, -s0, c1, s1, -c1, -s1];
+        for i in 0..LINES {
+            let d = self.delay[i] + self.depth * (1.0 + wobble[i]);
+            let whole = (d - 0.5) as usize;
+            let rest = d - whole as f32;
+            self.whole[i] = whole;
+            self.eta[i] = (1.0 - rest) / (1.0 + rest);
         }
     }
 }

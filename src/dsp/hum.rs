@@ -6,8 +6,10 @@
 
 use super::biquad::{Coefficients, State};
 use super::cascade::run_cascade;
-use super::strip::MAX_CHANNELS;
 use crate::model::strip::{Hum as Settings, MAX_HARMONICS};
+
+/// Most channels (5.1), as a strip has.
+const MAX_CHANNELS: usize = 6;
 
 /// Width of every notch, Hz (where it is 3 dB down).
 pub const NOTCH_WIDTH_HZ: f64 = 4.0;

@@ -19,6 +19,8 @@ const TAPS_MS: [f32; 12] = [
 ];
 /// Where the LFE is in a six-channel (5.1) strip: L R C LFE Ls Rs.
 const LFE: usize = 3;
+/// Samples worked on together.
+const CHUNK: usize = 32;
 /// Most output channels.
 const OUTPUTS: usize = 6;
 
@@ -114,42 +116,84 @@ impl Reverb {
             return;
         }
         let feeds = |c: usize| !(count == OUTPUTS && c == LFE);
-        let fed = (0..count).filter(|&c| feeds(c)).count().max(1) as f32;
-        let mut lines = [0.0f32; LINES];
-        let mut reflections = [0.0f32; TAPS_MS.len()];
-        let mut wet = [0.0f32; OUTPUTS];
-        for t in from..to {
-            let mut sum = 0.0;
-            for (c, plane) in channels[..count].iter().enumerate() {
-                if feeds(c) {
-                    sum += plane[t];
+        let share = ((0..count).filter(|&c| feeds(c)).count().max(1) as f32).recip();
+        let mut t = from;
+        while t < to {
+            let n = (to - t).min(CHUNK);
+            self.chunk(&mut channels[..count], t, n, share, &feeds);
+            t += n;
+        }
+    }
+
+    /// `n` (at most [`CHUNK`]) samples from `t`: the network sample by
+    /// sample, then the outputs' mixes across the samples (each sample's
+    /// sum in the same order, so chunks of any length give the same).
+    fn chunk(
+        &mut self,
+        channels: &mut [Vec<f32>],
+        t: usize,
+        n: usize,
+        share: f32,
+        feeds: &dyn Fn(usize) -> bool,
+    ) {
+        let mut mono = [0.0f32; CHUNK];
+        for (c, plane) in channels.iter().enumerate() {
+            if feeds(c) {
+                for (m, &x) in mono[..n].iter_mut().zip(&plane[t..t + n]) {
+                    *m += x;
                 }
             }
-            self.input[self.at] = sum / fed;
+        }
+        // Tap-major and line-major, so the mixes below run across samples.
+        let mut reflections = [[0.0f32; CHUNK]; TAPS_MS.len()];
+        let mut lines = [[0.0f32; CHUNK]; LINES];
+        let mut out = [0.0f32; LINES];
+        for k in 0..n {
+            self.input[self.at] = mono[k] * share;
             let delayed = self.input[self.at.wrapping_sub(self.predelay) & self.mask];
-            self.fdn.tick(delayed, &mut lines);
-            for (k, &tap) in self.taps.iter().enumerate() {
-                reflections[k] = self.input[self.at.wrapping_sub(self.predelay + tap) & self.mask];
+            self.fdn.tick(delayed, &mut out);
+            for i in 0..LINES {
+                lines[i][k] = out[i];
             }
-            let mut mean = 0.0;
-            for (c, w) in wet[..count].iter_mut().enumerate() {
-                let early: f32 = (0..TAPS_MS.len())
-                    .map(|k| self.tap_gains[c][k] * reflections[k])
-                    .sum();
-                let late: f32 = (0..LINES).map(|i| self.out_signs[c][i] * lines[i]).sum();
-                *w = early + late;
-                if feeds(c) {
-                    mean += *w;
-                }
-            }
-            mean /= fed;
-            for (c, plane) in channels[..count].iter_mut().enumerate() {
-                if feeds(c) {
-                    let w = mean + self.width * (wet[c] - mean);
-                    plane[t] = self.dry * plane[t] + self.wet * w;
-                }
+            for (j, &tap) in self.taps.iter().enumerate() {
+                reflections[j][k] =
+                    self.input[self.at.wrapping_sub(self.predelay + tap) & self.mask];
             }
             self.at = (self.at + 1) & self.mask;
+        }
+        let mut wet = [[0.0f32; CHUNK]; OUTPUTS];
+        let mut mean = [0.0f32; CHUNK];
+        for (c, w) in wet[..channels.len()].iter_mut().enumerate() {
+            if !feeds(c) {
+                continue;
+            }
+            for (j, r) in reflections.iter().enumerate() {
+                let g = self.tap_gains[c][j];
+                for k in 0..n {
+                    w[k] += g * r[k];
+                }
+            }
+            for (i, l) in lines.iter().enumerate() {
+                let g = self.out_signs[c][i];
+                for k in 0..n {
+                    w[k] += g * l[k];
+                }
+            }
+            for k in 0..n {
+                mean[k] += w[k];
+            }
+        }
+        for m in &mut mean[..n] {
+            *m *= share;
+        }
+        for (c, plane) in channels.iter_mut().enumerate() {
+            if feeds(c) {
+                for k in 0..n {
+                    let w = mean[k] + self.width * (wet[c][k] - mean[k]);
+                    let x = &mut plane[t + k];
+                    *x = self.dry * *x + self.wet * w;
+                }
+            }
         }
     }
 }
