@@ -7,9 +7,15 @@
 // Arrays are compared index by index.
 #![allow(clippy::needless_range_loop)]
 
+mod common;
+
+use common::{bounce_f32, busy_session, output};
+use dubstage::app::App;
+use dubstage::command::desk::{Desk, OpenOptions};
 use dubstage::dsp::biquad::{Coefficients, State};
 use dubstage::dsp::strip::StripProcessor;
 use dubstage::model::strip::{Strip, StripParam};
+use dubstage::model::{file, Send};
 
 const RATE: u32 = 48_000;
 
@@ -309,4 +315,77 @@ fn the_hum_remover_notches_every_harmonic_and_spares_the_voice() {
     let out = &run(s, &input, 1, 480)[0];
     let kept = 20.0 * (tone_level(&out[settled.clone()], 60.0) / 0.1).log10();
     assert!(kept.abs() < 0.5, "50 Hz notches leave 60 Hz: {kept:.2} dB");
+}
+
+#[test]
+fn the_keyboard_sets_steps_and_saves_them_and_old_strips_load_with_them_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mix.ron");
+    file::save(&busy_session(dir.path()), &path).unwrap();
+    let options = OpenOptions {
+        engine: None,
+        overviews: false,
+    };
+    let mut app = App::with_defaults(Desk::open(&path, &options).unwrap());
+    let strip = |app: &App| app.desk.session.tracks[0].strip;
+    app.type_keys(":strip reverb.on on<cr>:strip reverb.decay 800ms<cr>")
+        .unwrap();
+    assert!(strip(&app).reverb.on);
+    assert_eq!(strip(&app).reverb.decay_s, 0.8);
+    app.type_keys("sr2)").unwrap();
+    assert_eq!(strip(&app).reverb.decay_s, 1.2, "two steps: 1.0, 1.2 s");
+    app.type_keys(":strip reverb.mix 40%<cr>:strip reverb.early -12<cr>")
+        .unwrap();
+    assert_eq!(
+        (strip(&app).reverb.mix, strip(&app).reverb.early_db),
+        (40.0, -12.0)
+    );
+    app.type_keys("sm)so").unwrap();
+    assert_eq!(strip(&app).hum.freq_hz, 60.0);
+    assert!(strip(&app).hum.on, "so switches the hum remover");
+    app.type_keys(":strip hum.harmonics 6<cr>").unwrap();
+    assert_eq!(strip(&app).hum.harmonics, 6);
+    let before = strip(&app);
+    app.type_keys(":strip reverb.decay long<cr>").unwrap();
+    assert_eq!(strip(&app), before, "bad input changes nothing");
+    assert!(app.desk.message.as_ref().is_some_and(|m| m.error));
+
+    // Saved and loaded as set.
+    let saved = app.desk.session.clone();
+    file::save(&saved, &path).unwrap();
+    assert_eq!(file::load(&path).unwrap().session, saved);
+    // A strip written before the hum remover and the reverb existed.
+    let old: Strip = ron::from_str("(trim_db: 1.0, hpf: (on: true, freq: 90.0))").unwrap();
+    assert!(!old.reverb.on && !old.hum.on);
+    assert_eq!(old.reverb, Strip::default().reverb);
+}
+
+#[test]
+fn a_reverb_on_the_aux_bus_the_sends_feed_is_its_return_and_leaves_the_dry_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut dry = busy_session(dir.path());
+    dry.buses[0].output = dubstage::model::Output::Stem(dubstage::model::StemKind::FX);
+    let mut wet = dry.clone();
+    for s in [&mut dry, &mut wet] {
+        s.tracks[0].output = dubstage::model::Output::Stem(dubstage::model::StemKind::DX);
+        s.tracks[0].sends.push(Send {
+            bus: "Production".into(),
+            level_db: -6.0,
+            pre_fader: false,
+        });
+    }
+    wet.buses[0].strip.reverb.on = true;
+    wet.buses[0].strip.reverb.mix = 100.0;
+    wet.buses[0].strip.reverb.decay_s = 2.0;
+    let (_, a) = bounce_f32(&dry, dir.path(), 4096);
+    let (_, b) = bounce_f32(&wet, dir.path(), 1000);
+    assert_eq!(
+        a[output("DX")],
+        b[output("DX")],
+        "the dry dialog is untouched"
+    );
+    let fx_dry = &a[output("FX")][0];
+    let fx_wet = &b[output("FX")][0];
+    assert_ne!(fx_dry, fx_wet, "the return is the reverb");
+    assert!(fx_wet.iter().all(|x| x.is_finite()));
 }
