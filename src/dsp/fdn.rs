@@ -78,7 +78,12 @@ pub struct Fdn {
 
 /// The smallest prime at or above `n`.
 fn prime_from(n: usize) -> usize {
-    let is_prime = |k: usize| k >= 2 && (2..).take_while(|d| d * d <= k).all(|d| k % d != 0);
+    let is_prime = |k: usize| {
+        k >= 2
+            && (2..)
+                .take_while(|d| d * d <= k)
+                .all(|d| !k.is_multiple_of(d))
+    };
     (n.max(2)..).find(|&k| is_prime(k)).unwrap_or(n)
 }
 
@@ -157,6 +162,8 @@ impl Fdn {
     }
 
     /// One sample in; each line's output (after its loop filter) out.
+    // Each line's state is in parallel arrays, indexed by the line.
+    #[allow(clippy::needless_range_loop)]
     #[inline]
     pub fn tick(&mut self, input: f32, out: &mut [f32; LINES]) {
         if self.step == 0 {
@@ -209,8 +216,8 @@ impl Fdn {
         let [[c0, s0], [c1, s1]] = self.phasor;
         // Four phases of each modulator: cos, sin, -cos, -sin.
         let wobble = [c0, s0, -c0, -s0, c1, s1, -c1, -s1];
-        for i in 0..LINES {
-            let d = self.delay[i] + self.depth * (1.0 + wobble[i]);
+        for (i, w) in wobble.iter().enumerate() {
+            let d = self.delay[i] + self.depth * (1.0 + w);
             let whole = (d - 0.5) as usize;
             let rest = d - whole as f32;
             self.whole[i] = whole;

@@ -47,7 +47,7 @@ pub struct Reverb {
 
 /// Sign of row `r`, column `i` of a Hadamard matrix.
 fn hadamard_sign(r: usize, i: usize) -> f32 {
-    if (r & i).count_ones() % 2 == 0 {
+    if (r & i).count_ones().is_multiple_of(2) {
         1.0
     } else {
         -1.0
