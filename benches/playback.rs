@@ -1,5 +1,6 @@
 //! Playback: the realtime engine's cost per 256-frame cycle for 64 tracks of
-//! clips with gain and fades, as a share of the cycle's period; resident
+//! clips with gain and fades (bare, with full strips, with limiters, with
+//! four reverb buses fed by sends), as a share of the cycle's period; resident
 //! memory while playing a 2-hour and a 10-minute 64-track session; and,
 //! when DUBSTAGE_BENCH_XRUN_SECONDS is set, xruns while playing through
 //! `jackd -d dummy -p 128` for that long.
@@ -168,6 +169,34 @@ fn main() {
     limited.printmaster.limiter.on = true;
     let (costs, underruns) = drive(&limited, &pool, 0, 4000, 8.0);
     report_cost("  the same with limiters on DX, MX, FX and PM", costs);
+    println!("  underruns {underruns}");
+
+    // Full strips and four reverb returns, every track sending to one.
+    let mut reverbs = full.clone();
+    for k in 0..4 {
+        let mut bus = dubstage::model::Bus {
+            name: format!("Verb {}", k + 1),
+            output: Output::Stem(StemKind::FX),
+            solo_safe: true,
+            ..Default::default()
+        };
+        bus.strip.reverb.on = true;
+        bus.strip.reverb.mix = 100.0;
+        bus.strip.reverb.decay_s = 1.0 + k as f32;
+        reverbs.buses.push(bus);
+    }
+    for (i, t) in reverbs.tracks.iter_mut().enumerate() {
+        t.sends.push(dubstage::model::Send {
+            bus: format!("Verb {}", i % 4 + 1),
+            level_db: -10.0,
+            pre_fader: false,
+        });
+    }
+    let (costs, underruns) = drive(&reverbs, &pool, 0, 4000, 8.0);
+    report_cost(
+        "  the same (no limiters) with 4 reverb buses fed by sends",
+        costs,
+    );
     println!("  underruns {underruns}");
 
     let long = session(&files, 7200);

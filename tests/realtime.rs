@@ -108,6 +108,8 @@ fn the_realtime_thread_never_allocates() {
         t.strip.eq[1].gain_db = 3.0;
         t.strip.gate.on = true;
         t.strip.compressor.on = true;
+        t.strip.hum.on = true;
+        t.strip.hum.harmonics = 8;
         t.sends.push(dubstage::model::Send {
             bus: "Production".into(),
             level_db: -12.0,
@@ -115,6 +117,9 @@ fn the_realtime_thread_never_allocates() {
         });
     }
     session.buses[0].strip.compressor.on = true;
+    // A reverb return on the aux bus the sends feed.
+    session.buses[0].strip.reverb.on = true;
+    session.buses[0].strip.reverb.mix = 100.0;
     // Automation on every kind of lane, read and being written; the last
     // two tracks stay without, so that their strips run side by side.
     let mut extra = session.tracks[0].clone();
@@ -129,6 +134,7 @@ fn the_realtime_thread_never_allocates() {
             (LaneTarget::Mute, 0.0, 0.0),
             (LaneTarget::Send("Production".into()), -20.0, -6.0),
             (LaneTarget::Strip(StripParam::HpfFreq), 60.0, 200.0),
+            (LaneTarget::Strip(StripParam::ReverbMix), 0.0, 40.0),
         ] {
             let mut lane = Lane::new(target);
             lane.mode = AutoMode::Touch;
@@ -186,6 +192,22 @@ fn the_realtime_thread_never_allocates() {
                     bus: 0,
                     param: dubstage::model::strip::StripParam::CompThreshold,
                     value: -30.0,
+                });
+                // A reverb switched on and retuned while playing.
+                rig.send(ToEngine::TrackStrip {
+                    track: 1,
+                    param: StripParam::ReverbOn,
+                    value: 1.0,
+                });
+                rig.send(ToEngine::TrackStrip {
+                    track: 1,
+                    param: StripParam::ReverbSize,
+                    value: 90.0,
+                });
+                rig.send(ToEngine::BusStrip {
+                    bus: 0,
+                    param: StripParam::ReverbDecay,
+                    value: 3.5,
                 });
                 rig.send(ToEngine::TrackSend {
                     track: 1,
@@ -289,6 +311,27 @@ fn realtime_playback_equals_the_offline_bounce() {
         first_difference(&heard, pm),
         None,
         "playback differs from the bounce"
+    );
+}
+
+#[test]
+fn with_reverb_and_hum_removal_playback_equals_the_offline_bounce() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = busy_session(dir.path());
+    for t in &mut session.tracks {
+        t.strip.hum.on = true;
+        t.strip.reverb.on = true;
+        t.strip.reverb.decay_s = 2.5;
+        t.strip.reverb.mix = 30.0;
+    }
+    let (_, offline) = bounce_f32(&session, dir.path(), 4096);
+    let pm = &offline[output("PM")][0];
+    let mut rig = Rig::new(&session, dir.path());
+    let heard = play_to(&mut rig, session.end(), 0);
+    assert_eq!(
+        first_difference(&heard, pm),
+        None,
+        "playback (256-sample cycles) differs from the bounce (4096)"
     );
 }
 

@@ -1,6 +1,6 @@
 //! The strip parameters as a person types and steps them: every
-//! channel-strip parameter of a track or bus (trim, polarity, filters, EQ
-//! bands, gate, compressor) and the true-peak limiter of a stem or the
+//! channel-strip parameter of a track or bus (trim, polarity, hum
+//! remover, filters, EQ bands, gate, compressor, reverb) and the true-peak limiter of a stem or the
 //! printmaster, by name, with its unit, the series it steps along, how it
 //! is shown and parsed; and which one the console has picked.
 
@@ -40,6 +40,14 @@ pub enum Unit {
     Slope,
     /// Low shelf, bell, high shelf.
     Shape,
+    /// Seconds, stepped along [`DECAYS_S`].
+    Seconds,
+    /// A share in %, stepped by 5.
+    Percent,
+    /// The mains frequency: 50 or 60 Hz.
+    Mains,
+    /// A whole number (of harmonics), stepped by 1.
+    Count,
 }
 
 /// One parameter: its name on the `:` line and in keymaps.
@@ -72,6 +80,9 @@ use StripParam as P;
 pub static PARAMS: &[ParamSpec] = &[
     s("trim", P::Trim, Unit::Db(0.5)),
     s("polarity", P::Invert, Unit::Polarity),
+    s("hum.on", P::HumOn, Unit::Switch),
+    s("hum.freq", P::HumFreq, Unit::Mains),
+    s("hum.harmonics", P::HumHarmonics, Unit::Count),
     s("hpf.on", P::HpfOn, Unit::Switch),
     s("hpf.freq", P::HpfFreq, Unit::Hz),
     s("hpf.slope", P::HpfSlope24, Unit::Slope),
@@ -112,13 +123,21 @@ pub static PARAMS: &[ParamSpec] = &[
     s("comp.attack", P::CompAttack, Unit::Ms),
     s("comp.release", P::CompRelease, Unit::Ms),
     s("comp.makeup", P::CompMakeup, Unit::Db(0.5)),
+    s("reverb.on", P::ReverbOn, Unit::Switch),
+    s("reverb.predelay", P::ReverbPredelay, Unit::Ms),
+    s("reverb.decay", P::ReverbDecay, Unit::Seconds),
+    s("reverb.size", P::ReverbSize, Unit::Percent),
+    s("reverb.damping", P::ReverbDamping, Unit::Percent),
+    s("reverb.early", P::ReverbEarly, Unit::Db(1.0)),
+    s("reverb.width", P::ReverbWidth, Unit::Percent),
+    s("reverb.mix", P::ReverbMix, Unit::Percent),
     l("limiter.on", LimiterParam::On, Unit::Switch),
     l("limiter.ceiling", LimiterParam::Ceiling, Unit::Ceiling),
     l("limiter.release", LimiterParam::Release, Unit::Ms),
 ];
 
 /// Index in [`PARAMS`] of the first limiter parameter.
-pub(super) const FIRST_LIMITER: usize = 42;
+pub(super) const FIRST_LIMITER: usize = 53;
 
 /// Third-octave centre frequencies (ISO 266), 10 Hz to 20 kHz.
 pub const THIRD_OCTAVES: [f32; 34] = [
@@ -134,6 +153,11 @@ pub const TIMES_MS: [f32; 28] = [
 /// Compressor and expander ratios.
 pub const RATIOS: [f32; 16] = [
     1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0, 30.0, 50.0, 100.0,
+];
+/// Reverb decay times (RT60), seconds.
+pub const DECAYS_S: [f32; 24] = [
+    0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0, 1.2, 1.4, 1.6, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0,
+    6.0, 8.0, 10.0, 15.0, 20.0,
 ];
 /// EQ bandwidths (Q).
 pub const QS: [f32; 23] = [
@@ -191,6 +215,10 @@ pub fn step(unit: Unit, value: f32, steps: i32) -> f32 {
             _ => value,
         },
         Unit::Shape => (value + steps as f32).clamp(0.0, 2.0),
+        Unit::Seconds => along(&DECAYS_S, value, steps),
+        Unit::Percent => (add(5.0)).clamp(0.0, 100.0),
+        Unit::Mains => along(&[50.0, 60.0], value, steps),
+        Unit::Count => (value + steps as f32).clamp(1.0, 8.0),
     }
 }
 
@@ -234,6 +262,10 @@ pub fn show(unit: Unit, value: f32) -> String {
             _ => "high shelf",
         }
         .into(),
+        Unit::Seconds => format!("{} s", number(value, 2)),
+        Unit::Percent => format!("{}%", number(value, 0)),
+        Unit::Mains => format!("{} Hz", number(value, 1)),
+        Unit::Count => number(value, 0),
     }
 }
 
@@ -273,6 +305,12 @@ fn parse_number(text: &str, unit: Unit) -> Option<f32> {
             },
         },
         Unit::Ratio => (t.trim_end_matches(":1").to_string(), 1.0),
+        Unit::Mains => (t.trim_end_matches("hz").to_string(), 1.0),
+        Unit::Percent => (t.trim_end_matches('%').to_string(), 1.0),
+        Unit::Seconds => match t.strip_suffix("ms") {
+            Some(ms) => (ms.to_string(), 1e-3),
+            None => (t.trim_end_matches('s').to_string(), 1.0),
+        },
         _ => (t, 1.0),
     };
     t.trim()
@@ -327,6 +365,10 @@ pub fn parse(unit: Unit, text: &str, now: f32) -> Result<f32, String> {
             Unit::Polarity => "normal, inverted or toggle",
             Unit::Slope => "12 or 24",
             Unit::Shape => "low-shelf, bell or high-shelf",
+            Unit::Seconds => "a time in seconds, like 1.2 or 800ms",
+            Unit::Percent => "a share in %, like 30",
+            Unit::Mains => "the mains frequency, 50 or 60",
+            Unit::Count => "a whole number, like 4",
         };
         format!("{text:?}: {hint}")
     })
@@ -412,6 +454,12 @@ mod tests {
         assert_eq!(step(Unit::Q, 0.707, 1), 0.8);
         assert_eq!(step(Unit::Shape, 1.0, 5), 2.0);
         assert_eq!(step(Unit::Switch, 0.0, 1), 1.0);
+        assert_eq!(step(Unit::Seconds, 1.2, 1), 1.4);
+        assert_eq!(step(Unit::Seconds, 1.2, -3), 0.7);
+        assert_eq!(step(Unit::Percent, 95.0, 2), 100.0);
+        assert_eq!(step(Unit::Mains, 50.0, 1), 60.0);
+        assert_eq!(step(Unit::Mains, 60.0, -1), 50.0);
+        assert_eq!(step(Unit::Count, 4.0, -5), 1.0);
     }
 
     #[test]
@@ -432,5 +480,13 @@ mod tests {
         assert_eq!(show(Unit::Db(1.0), -20.0), "-20 dB");
         assert_eq!(show(Unit::Ratio, 1.5), "1.5:1");
         assert_eq!(show(Unit::Ceiling, -1.0), "-1.0 dBTP");
+        assert_eq!(parse(Unit::Seconds, "800ms", 0.0), Ok(0.8));
+        assert_eq!(parse(Unit::Seconds, "2.5s", 0.0), Ok(2.5));
+        assert_eq!(parse(Unit::Percent, "30%", 0.0), Ok(30.0));
+        assert_eq!(parse(Unit::Mains, "60Hz", 0.0), Ok(60.0));
+        assert!(parse(Unit::Count, "many", 0.0).is_err());
+        assert_eq!(show(Unit::Seconds, 1.25), "1.25 s");
+        assert_eq!(show(Unit::Percent, 30.0), "30%");
+        assert_eq!(show(Unit::Mains, 60.0), "60 Hz");
     }
 }

@@ -70,6 +70,12 @@ impl Coefficients {
         )
     }
 
+    /// A notch: nothing passes at `freq`, the stop band `freq / q` wide.
+    pub fn notch(freq: f64, rate: f64, q: f64) -> Coefficients {
+        let (c, alpha) = Self::angle(freq, rate, q);
+        Self::normalise(1.0, -2.0 * c, 1.0, 1.0 + alpha, -2.0 * c, 1.0 - alpha)
+    }
+
     /// A bell: `gain_db` at `freq`, bandwidth set by `q`.
     pub fn bell(freq: f64, rate: f64, q: f64, gain_db: f64) -> Coefficients {
         let (c, alpha) = Self::angle(freq, rate, q);

@@ -1,6 +1,6 @@
-//! A channel strip at work: trim and polarity, high- and low-pass filters,
-//! four EQ bands, expander/gate and compressor, in that order, on up to six
-//! channels with linked dynamics. Settings change through [`Strip::set`]
+//! A channel strip at work: trim and polarity, hum notches, high- and
+//! low-pass filters, four EQ bands, expander/gate, compressor and reverb,
+//! in that order, on up to six channels with linked dynamics. Settings change through [`Strip::set`]
 //! and take effect on the next sample; nothing here allocates.
 //!
 //! Each channel's filters are one cascade of up to eight sections, run as
@@ -16,6 +16,8 @@ use super::biquad::{Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
 use super::cascade::Chain;
 use super::dynamics::Dynamics;
 use super::gain::db_to_gain;
+use super::hum::HumRemover;
+use super::reverb::Reverb;
 use crate::model::strip::{BandKind, Filter, Slope, Strip, StripParam};
 
 /// Most channels a strip processes (5.1).
@@ -42,6 +44,10 @@ pub struct StripProcessor {
     used: usize,
     states: [[State; SECTIONS]; MAX_CHANNELS],
     dynamics: Dynamics,
+    hum: HumRemover,
+    /// Its lines are allocated with the strip, so switching it on in the
+    /// callback allocates nothing.
+    reverb: Reverb,
 }
 
 fn pass_sections(
@@ -86,6 +92,8 @@ impl StripProcessor {
             used: 0,
             states: [[State::default(); SECTIONS]; MAX_CHANNELS],
             dynamics: Dynamics::default(),
+            hum: HumRemover::new(&settings.hum, rate),
+            reverb: Reverb::new(&settings.reverb, rate),
         };
         p.prepare();
         p
@@ -97,7 +105,12 @@ impl StripProcessor {
 
     /// Change one parameter; the filters keep their memory, so a sweep is smooth.
     pub fn set(&mut self, param: StripParam, value: f32) {
+        let reverb_was_on = self.settings.reverb.on;
         self.settings.set(param, value);
+        if self.settings.reverb.on && !reverb_was_on {
+            // No stale tail from the last time it was on.
+            self.reverb.clear();
+        }
         self.prepare();
     }
 
@@ -130,6 +143,27 @@ impl StripProcessor {
         }
         self.used = used;
         self.dynamics.configure(&s.gate, &s.compressor, self.rate);
+        if s.hum.on {
+            self.hum.configure(&s.hum, self.rate as u32);
+        }
+        if s.reverb.on {
+            self.reverb.configure(&s.reverb);
+        }
+    }
+
+    /// Hum notches, after the trim.
+    fn remove_hum(&mut self, channels: &mut [Vec<f32>], from: usize, to: usize) {
+        if self.settings.hum.on {
+            self.hum.process(channels, from, to);
+        }
+    }
+
+    /// The dynamics, then the reverb.
+    fn finish(&mut self, channels: &mut [Vec<f32>], from: usize, to: usize) {
+        self.dynamics.process(channels, from, to);
+        if self.settings.reverb.on {
+            self.reverb.process(channels, from, to);
+        }
     }
 
     /// Process `channels[c][..n]` in place.
@@ -146,8 +180,9 @@ impl StripProcessor {
         let count = channels.len().min(MAX_CHANNELS);
         let channels = &mut channels[..count];
         self.apply_trim(channels, from, to);
+        self.remove_hum(channels, from, to);
         run_chains(self.chains(channels, from, to));
-        self.dynamics.process(channels, from, to);
+        self.finish(channels, from, to);
     }
 
     /// Process the first `n` samples of every member's channels, as each
@@ -164,6 +199,7 @@ impl StripProcessor {
         }
         for (strip, channels) in members.iter_mut().filter_map(live) {
             strip.apply_trim(channels, 0, n);
+            strip.remove_hum(channels, 0, n);
         }
         run_chains(
             members
@@ -172,7 +208,7 @@ impl StripProcessor {
                 .flat_map(|(strip, channels)| strip.chains(channels, 0, n)),
         );
         for (strip, channels) in members.iter_mut().filter_map(live) {
-            strip.dynamics.process(channels, 0, n);
+            strip.finish(channels, 0, n);
         }
     }
 
@@ -196,9 +232,11 @@ impl StripProcessor {
         let b_channels = &mut b_channels[..b_count.min(MAX_CHANNELS)];
         a.apply_trim(a_channels, 0, n);
         b.apply_trim(b_channels, 0, n);
+        a.remove_hum(a_channels, 0, n);
+        b.remove_hum(b_channels, 0, n);
         run_chains(a.chains(a_channels, 0, n).chain(b.chains(b_channels, 0, n)));
-        a.dynamics.process(a_channels, 0, n);
-        b.dynamics.process(b_channels, 0, n);
+        a.finish(a_channels, 0, n);
+        b.finish(b_channels, 0, n);
     }
 
     /// Whether the strip passes its signal untouched.

@@ -1,5 +1,6 @@
-//! A channel strip's processing, as saved: input trim and polarity, high-
-//! and low-pass filters, a four-band EQ, an expander/gate and a compressor.
+//! A channel strip's processing, as saved: input trim and polarity, a hum
+//! remover, high- and low-pass filters, a four-band EQ, an expander/gate,
+//! a compressor and a reverb.
 //! Everything defaults to off, so a strip left alone passes its signal
 //! untouched, bit for bit.
 
@@ -18,6 +19,70 @@ pub struct Strip {
     pub eq: [EqBand; 4],
     pub gate: Gate,
     pub compressor: Compressor,
+    /// Mains hum notches, after the trim (missing in older sessions: off).
+    pub hum: Hum,
+    /// The reverb, last (missing in older sessions: off).
+    pub reverb: Reverb,
+}
+
+/// Most harmonics the hum remover notches (the fundamental included).
+pub const MAX_HARMONICS: usize = 8;
+
+/// Notches at the mains frequency and its harmonics.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Hum {
+    pub on: bool,
+    /// The fundamental, Hz: 50 or 60 (anything from 40 to 70 is taken).
+    pub freq_hz: f32,
+    /// How many notches: the fundamental and its harmonics, 1 to 8.
+    pub harmonics: u8,
+}
+
+/// An algorithmic room or plate (a feedback delay network).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Reverb {
+    pub on: bool,
+    /// Before the first reflection, ms (0 to 250).
+    pub predelay_ms: f32,
+    /// RT60 at low and mid frequencies, seconds (0.1 to 20).
+    pub decay_s: f32,
+    /// Room size, % (the spacing of reflections and echo density).
+    pub size: f32,
+    /// How much sooner the highs die away, % (0: as long as the mids).
+    pub damping: f32,
+    /// Early reflections' level, dB.
+    pub early_db: f32,
+    /// Stereo/surround width of the return, % (0: the same on every channel).
+    pub width: f32,
+    /// Wet share of the output, % (100 on an aux return).
+    pub mix: f32,
+}
+
+impl Default for Hum {
+    fn default() -> Hum {
+        Hum {
+            on: false,
+            freq_hz: 50.0,
+            harmonics: 4,
+        }
+    }
+}
+
+impl Default for Reverb {
+    fn default() -> Reverb {
+        Reverb {
+            on: false,
+            predelay_ms: 10.0,
+            decay_s: 1.2,
+            size: 50.0,
+            damping: 50.0,
+            early_db: -6.0,
+            width: 100.0,
+            mix: 25.0,
+        }
+    }
 }
 
 /// A high- or low-pass filter.
@@ -176,6 +241,8 @@ impl Default for Strip {
             eq,
             gate: Gate::default(),
             compressor: Compressor::default(),
+            hum: Hum::default(),
+            reverb: Reverb::default(),
         }
     }
 }
@@ -185,6 +252,9 @@ impl Default for Strip {
 pub enum StripParam {
     Trim,
     Invert,
+    HumOn,
+    HumFreq,
+    HumHarmonics,
     HpfOn,
     HpfFreq,
     HpfSlope24,
@@ -211,6 +281,14 @@ pub enum StripParam {
     CompAttack,
     CompRelease,
     CompMakeup,
+    ReverbOn,
+    ReverbPredelay,
+    ReverbDecay,
+    ReverbSize,
+    ReverbDamping,
+    ReverbEarly,
+    ReverbWidth,
+    ReverbMix,
 }
 
 impl StripParam {
@@ -218,7 +296,17 @@ impl StripParam {
     pub fn all() -> impl Iterator<Item = StripParam> {
         use StripParam::*;
         let head = [
-            Trim, Invert, HpfOn, HpfFreq, HpfSlope24, LpfOn, LpfFreq, LpfSlope24,
+            Trim,
+            Invert,
+            HumOn,
+            HumFreq,
+            HumHarmonics,
+            HpfOn,
+            HpfFreq,
+            HpfSlope24,
+            LpfOn,
+            LpfFreq,
+            LpfSlope24,
         ];
         let eq = (0..4u8).flat_map(|b| [EqOn(b), EqKind(b), EqFreq(b), EqGain(b), EqQ(b)]);
         let tail = [
@@ -236,6 +324,14 @@ impl StripParam {
             CompAttack,
             CompRelease,
             CompMakeup,
+            ReverbOn,
+            ReverbPredelay,
+            ReverbDecay,
+            ReverbSize,
+            ReverbDamping,
+            ReverbEarly,
+            ReverbWidth,
+            ReverbMix,
         ];
         head.into_iter().chain(eq).chain(tail)
     }
@@ -247,6 +343,9 @@ impl StripParam {
         match self {
             Trim => "trim".into(),
             Invert => "polarity".into(),
+            HumOn => "hum.on".into(),
+            HumFreq => "hum.freq".into(),
+            HumHarmonics => "hum.harmonics".into(),
             HpfOn => "hpf.on".into(),
             HpfFreq => "hpf.freq".into(),
             HpfSlope24 => "hpf.slope".into(),
@@ -272,6 +371,14 @@ impl StripParam {
             CompAttack => "comp.attack".into(),
             CompRelease => "comp.release".into(),
             CompMakeup => "comp.makeup".into(),
+            ReverbOn => "reverb.on".into(),
+            ReverbPredelay => "reverb.predelay".into(),
+            ReverbDecay => "reverb.decay".into(),
+            ReverbSize => "reverb.size".into(),
+            ReverbDamping => "reverb.damping".into(),
+            ReverbEarly => "reverb.early".into(),
+            ReverbWidth => "reverb.width".into(),
+            ReverbMix => "reverb.mix".into(),
         }
     }
 
@@ -285,14 +392,23 @@ impl StripParam {
         use StripParam::*;
         matches!(
             self,
-            Invert | HpfOn | HpfSlope24 | LpfOn | LpfSlope24 | EqOn(_) | GateOn | CompOn
+            Invert
+                | HumOn
+                | HpfOn
+                | HpfSlope24
+                | LpfOn
+                | LpfSlope24
+                | EqOn(_)
+                | GateOn
+                | CompOn
+                | ReverbOn
         )
     }
 
     /// Takes whole values only (a switch, a band's shape): automation
     /// steps rather than glides.
     pub fn is_discrete(self) -> bool {
-        self.is_switch() || matches!(self, StripParam::EqKind(_))
+        self.is_switch() || matches!(self, StripParam::EqKind(_) | StripParam::HumHarmonics)
     }
 
     /// The values [`Strip::set`] accepts.
@@ -309,6 +425,12 @@ impl StripParam {
             GateRatio | CompRatio => (1.0, 100.0),
             GateRange => (0.0, 96.0),
             CompKnee => (0.0, 24.0),
+            HumFreq => (40.0, 70.0),
+            HumHarmonics => (1.0, MAX_HARMONICS as f32),
+            ReverbPredelay => (0.0, 250.0),
+            ReverbDecay => (0.1, 20.0),
+            ReverbSize | ReverbDamping | ReverbWidth | ReverbMix => (0.0, 100.0),
+            ReverbEarly => (-48.0, 6.0),
             _ => (0.0, 5000.0),
         }
     }
@@ -323,7 +445,9 @@ impl StripParam {
             EqQ(_) => 0.1,
             GateRatio | CompRatio => 0.5,
             GateAttack | CompAttack => 1.0,
-            GateHold | GateRelease | CompRelease => 10.0,
+            GateHold | GateRelease | CompRelease | HumFreq => 10.0,
+            ReverbDecay => 0.1,
+            ReverbPredelay | ReverbSize | ReverbDamping | ReverbWidth | ReverbMix => 5.0,
             _ => 0.5,
         }
     }
@@ -343,6 +467,8 @@ impl Strip {
             && self.eq.iter().all(|b| !b.on)
             && !self.gate.on
             && !self.compressor.on
+            && !self.hum.on
+            && !self.reverb.on
     }
 
     /// Set one parameter (switches take 0 or 1), clamped to a sane range.
@@ -392,6 +518,19 @@ impl Strip {
             StripParam::CompAttack => self.compressor.attack_ms = ms(value),
             StripParam::CompRelease => self.compressor.release_ms = ms(value),
             StripParam::CompMakeup => self.compressor.makeup_db = value.clamp(-24.0, 24.0),
+            StripParam::HumOn => self.hum.on = on(value),
+            StripParam::HumFreq => self.hum.freq_hz = value.clamp(40.0, 70.0),
+            StripParam::HumHarmonics => {
+                self.hum.harmonics = value.round().clamp(1.0, MAX_HARMONICS as f32) as u8
+            }
+            StripParam::ReverbOn => self.reverb.on = on(value),
+            StripParam::ReverbPredelay => self.reverb.predelay_ms = value.clamp(0.0, 250.0),
+            StripParam::ReverbDecay => self.reverb.decay_s = value.clamp(0.1, 20.0),
+            StripParam::ReverbSize => self.reverb.size = value.clamp(0.0, 100.0),
+            StripParam::ReverbDamping => self.reverb.damping = value.clamp(0.0, 100.0),
+            StripParam::ReverbEarly => self.reverb.early_db = value.clamp(-48.0, 6.0),
+            StripParam::ReverbWidth => self.reverb.width = value.clamp(0.0, 100.0),
+            StripParam::ReverbMix => self.reverb.mix = value.clamp(0.0, 100.0),
         }
     }
 
@@ -432,6 +571,17 @@ impl Strip {
             StripParam::CompAttack => self.compressor.attack_ms,
             StripParam::CompRelease => self.compressor.release_ms,
             StripParam::CompMakeup => self.compressor.makeup_db,
+            StripParam::HumOn => switch(self.hum.on),
+            StripParam::HumFreq => self.hum.freq_hz,
+            StripParam::HumHarmonics => f32::from(self.hum.harmonics),
+            StripParam::ReverbOn => switch(self.reverb.on),
+            StripParam::ReverbPredelay => self.reverb.predelay_ms,
+            StripParam::ReverbDecay => self.reverb.decay_s,
+            StripParam::ReverbSize => self.reverb.size,
+            StripParam::ReverbDamping => self.reverb.damping,
+            StripParam::ReverbEarly => self.reverb.early_db,
+            StripParam::ReverbWidth => self.reverb.width,
+            StripParam::ReverbMix => self.reverb.mix,
         }
     }
 

@@ -1,5 +1,6 @@
 //! The processing panel, in the mixer's place (`ss`): the selected
-//! track's or bus's channel strip section by section, or the selected
+//! track's or bus's channel strip section by section (hum remover and
+//! reverb included), or the selected
 //! stem's or printmaster's limiter, with the picked parameter highlighted.
 
 use ratatui::buffer::Buffer;
@@ -39,6 +40,16 @@ fn strip_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
             strip,
             "trim",
             &[("", "trim", 9), ("polarity ", "polarity", 8)],
+        ),
+        row(
+            desk,
+            strip,
+            "hum",
+            &[
+                ("", "hum.on", 4),
+                ("", "hum.freq", 6),
+                ("harmonics ", "hum.harmonics", 2),
+            ],
         ),
         {
             let mut r = row(
@@ -108,6 +119,21 @@ fn strip_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
             ("att ", "comp.attack", 6),
             ("rel ", "comp.release", 6),
             ("makeup ", "comp.makeup", 7),
+        ],
+    ));
+    rows.push(row(
+        desk,
+        strip,
+        "reverb",
+        &[
+            ("", "reverb.on", 3),
+            ("pre ", "reverb.predelay", 5),
+            ("", "reverb.decay", 5),
+            ("size ", "reverb.size", 3),
+            ("damp ", "reverb.damping", 3),
+            ("ER ", "reverb.early", 6),
+            ("width ", "reverb.width", 4),
+            ("mix ", "reverb.mix", 4),
         ],
     ));
     rows
