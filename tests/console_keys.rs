@@ -428,7 +428,8 @@ fn user_keymaps_merge_over_the_defaults() {
             file::parse(dubstage::demo::SESSION, Path::new("d.ron"))
                 .unwrap()
                 .session,
-            PathBuf::from("d.ron"),
+            // In the test's own folder: the edit journal is written beside it.
+            dir.path().join("d.ron"),
         ),
         map,
         problems,

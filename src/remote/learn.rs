@@ -5,7 +5,7 @@
 //! their keys take).
 
 use crate::command::desk::Desk;
-use crate::command::params::{Unit, PARAMS, QS, RATIOS, THIRD_OCTAVES, TIMES_MS};
+use crate::command::params::{Unit, DECAYS_S, PARAMS, QS, RATIOS, THIRD_OCTAVES, TIMES_MS};
 use crate::command::strip::StripId;
 use crate::command::surface_setup::LearnTarget;
 use crate::model::surface::CcBinding;
@@ -40,6 +40,10 @@ pub fn param_value(name: &str, unit: Unit, value: u8) -> f32 {
         Unit::Q => along(&QS, x),
         Unit::Switch | Unit::Polarity | Unit::Slope => (value >= 64) as u8 as f32,
         Unit::Shape => along(&[0.0, 1.0, 2.0], x),
+        Unit::Seconds => along(&DECAYS_S, x),
+        Unit::Percent => (100.0 * x).round(),
+        Unit::Mains => along(&[50.0, 60.0], x),
+        Unit::Count => along(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], x),
     }
 }
 
@@ -78,6 +82,14 @@ mod tests {
         assert_eq!(param_value("trim", Unit::Db(0.5), 0), -24.0);
         assert_eq!(param_value("trim", Unit::Db(0.5), 127), 24.0);
         assert_eq!(param_value("comp.threshold", Unit::Db(1.0), 127), 0.0);
+        assert_eq!(param_value("reverb.decay", Unit::Seconds, 0), DECAYS_S[0]);
+        assert_eq!(
+            param_value("reverb.decay", Unit::Seconds, 127),
+            DECAYS_S[DECAYS_S.len() - 1]
+        );
+        assert_eq!(param_value("reverb.mix", Unit::Percent, 127), 100.0);
+        assert_eq!(param_value("hum.freq", Unit::Mains, 0), 50.0);
+        assert_eq!(param_value("hum.harmonics", Unit::Count, 127), 8.0);
         assert_eq!(param_value("comp.threshold", Unit::Db(1.0), 0), -60.0);
         assert_eq!(param_value("hpf.on", Unit::Switch, 63), 0.0);
         assert_eq!(param_value("hpf.on", Unit::Switch, 64), 1.0);
