@@ -50,6 +50,9 @@ fn main() -> ExitCode {
             output,
             profiles,
             profiles_file,
+            downmix_centre,
+            downmix_surround,
+            downmix_lfe,
             range,
             format,
             block,
@@ -59,6 +62,11 @@ fn main() -> ExitCode {
                 &output,
                 &profiles,
                 profiles_file.as_deref(),
+                profile::DownmixLevels {
+                    centre_db: downmix_centre,
+                    surround_db: downmix_surround,
+                    lfe_db: downmix_lfe,
+                },
                 range.as_deref(),
                 format,
                 block as usize,
@@ -146,6 +154,7 @@ fn run_bounce(
     output: &Path,
     profiles: &[String],
     profiles_file: Option<&Path>,
+    levels: profile::DownmixLevels,
     range: Option<&str>,
     format: SampleFormatArg,
     block: usize,
@@ -154,11 +163,12 @@ fn run_bounce(
         Some(file) => profile::load(file).map_err(|e| Failure::Error(e.to_string()))?,
         None => profile::defaults(),
     };
-    let chosen = profiles
+    let mut chosen = profiles
         .iter()
         .map(|name| profile::find(&known, name).cloned())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Error(e.to_string()))?;
+    levels.apply(&mut chosen).map_err(Failure::Error)?;
     let (loaded, pool) = open(session).map_err(Failure::Error)?;
     let mut options = BounceOptions::new(output);
     options.block = block;
@@ -220,6 +230,9 @@ fn run_delivery(
                     checks.join(", "),
                     v.dir.join("qc.txt").display()
                 );
+                if let Some(d) = &qc.downmix {
+                    println!("{:<12}   downmix {}", "", d.describe());
+                }
                 for w in &qc.warnings {
                     println!("{:<12}   warning: {w}", "");
                 }
