@@ -60,12 +60,14 @@ fn main() -> ExitCode {
             return exit_status(run_bounce(
                 &session,
                 &output,
-                &profiles,
-                profiles_file.as_deref(),
-                profile::DownmixLevels {
-                    centre_db: downmix_centre,
-                    surround_db: downmix_surround,
-                    lfe_db: downmix_lfe,
+                Versions {
+                    names: &profiles,
+                    file: profiles_file.as_deref(),
+                    levels: profile::DownmixLevels {
+                        centre_db: downmix_centre,
+                        surround_db: downmix_surround,
+                        lfe_db: downmix_lfe,
+                    },
                 },
                 range.as_deref(),
                 format,
@@ -149,26 +151,35 @@ pub(crate) fn open(path: &Path) -> Result<(file::Loaded, MediaPool), String> {
     Ok((loaded, pool))
 }
 
+/// The delivery versions asked for on the command line.
+struct Versions<'a> {
+    /// `--profile` names.
+    names: &'a [String],
+    /// `--profiles FILE`.
+    file: Option<&'a Path>,
+    /// `--downmix-*` levels.
+    levels: profile::DownmixLevels,
+}
+
 fn run_bounce(
     session: &Path,
     output: &Path,
-    profiles: &[String],
-    profiles_file: Option<&Path>,
-    levels: profile::DownmixLevels,
+    versions: Versions<'_>,
     range: Option<&str>,
     format: SampleFormatArg,
     block: usize,
 ) -> Result<(), Failure> {
-    let known = match profiles_file {
+    let known = match versions.file {
         Some(file) => profile::load(file).map_err(|e| Failure::Error(e.to_string()))?,
         None => profile::defaults(),
     };
-    let mut chosen = profiles
+    let mut chosen = versions
+        .names
         .iter()
         .map(|name| profile::find(&known, name).cloned())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Error(e.to_string()))?;
-    levels.apply(&mut chosen).map_err(Failure::Error)?;
+    versions.levels.apply(&mut chosen).map_err(Failure::Error)?;
     let (loaded, pool) = open(session).map_err(Failure::Error)?;
     let mut options = BounceOptions::new(output);
     options.block = block;

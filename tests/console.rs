@@ -441,7 +441,11 @@ fn deliver_stereo_downmix_versions_of_the_selection() {
     };
     let mut app = App::with_defaults(Desk::open(&path, &options).unwrap());
     app.type_keys(":deliver<cr>").unwrap();
-    assert!(message(&app).contains(":deliver DIR PROFILE"), "{}", message(&app));
+    assert!(
+        message(&app).contains(":deliver DIR PROFILE"),
+        "{}",
+        message(&app)
+    );
     app.type_keys(":deliver out bbc<cr>").unwrap();
     assert!(
         message(&app).contains("\"bbc\"") && message(&app).contains("stereo-ltrt"),

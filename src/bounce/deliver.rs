@@ -104,8 +104,8 @@ pub fn measure(
             match &mut fold {
                 Some(fold) => {
                     let (dx_pair, pm_pair) = folded.split_at_mut(STEREO);
-                    fold.into_pair(DX, &plan.stem_buffers[0], dx_pair, n);
-                    fold.into_pair(PM, &plan.printmaster_buffer, pm_pair, n);
+                    fold.mix_pair(DX, &plan.stem_buffers[0], dx_pair, n);
+                    fold.mix_pair(PM, &plan.printmaster_buffer, pm_pair, n);
                     pm.add(&first_frames(pm_pair, n)[..channels]);
                     dx.add(&first_frames(dx_pair, n)[..channels]);
                 }

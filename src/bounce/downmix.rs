@@ -48,7 +48,7 @@ impl OutputDownmix {
     }
 
     /// Downmix output `k` into the two planes `out`.
-    pub(crate) fn into_pair(
+    pub(crate) fn mix_pair(
         &mut self,
         k: usize,
         source: &[Vec<f32>],

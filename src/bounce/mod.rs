@@ -373,7 +373,7 @@ fn render_and_write(
                     for (k, (pair, source)) in
                         rendered.planes.chunks_mut(STEREO).zip(sources).enumerate()
                     {
-                        fold.into_pair(k, source, pair, n);
+                        fold.mix_pair(k, source, pair, n);
                     }
                 }
                 None => {
