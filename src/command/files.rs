@@ -57,7 +57,7 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &[],
         "DIR PROFILE...",
         Kind::File,
-        "Deliver the selection (or the session) as versions: DIR/PROFILE/ per shipped profile (ebu-r128, stereo-loro, stereo-ltrt...)",
+        "Deliver the selection (or the session) as versions DIR/PROFILE/ (ebu-r128, stereo-loro...)",
         deliver_cmd,
     ),
     app(
