@@ -65,6 +65,18 @@ pub enum Command {
         /// A file of delivery profiles (RON) merged over the shipped ones.
         #[arg(long = "profiles", value_name = "FILE")]
         profiles_file: Option<PathBuf>,
+        /// The centre's level in the stereo downmix versions (stereo-loro,
+        /// stereo-ltrt, ...), dB, over the profile's (-3 by default).
+        #[arg(long, value_name = "DB", allow_negative_numbers = true)]
+        downmix_centre: Option<f64>,
+        /// The surrounds' level in the stereo downmix versions, dB (Lo/Ro:
+        /// each surround into its side; Lt/Rt: Ls + Rs into the mono surround).
+        #[arg(long, value_name = "DB", allow_negative_numbers = true)]
+        downmix_surround: Option<f64>,
+        /// Fold the LFE into the stereo downmix versions at this level, dB
+        /// (dropped by default).
+        #[arg(long, value_name = "DB", allow_negative_numbers = true)]
+        downmix_lfe: Option<f64>,
         /// Only this span: START..END as timecode (01:00:10:00), samples (480000),
         /// seconds (10s, 1.5s) or milliseconds (250ms); END is exclusive.
         #[arg(short, long, value_name = "START..END")]

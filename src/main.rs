@@ -67,6 +67,9 @@ fn main() -> ExitCode {
             output,
             profiles,
             profiles_file,
+            downmix_centre,
+            downmix_surround,
+            downmix_lfe,
             range,
             format,
             block,
@@ -74,8 +77,15 @@ fn main() -> ExitCode {
             return exit_status(run_bounce(
                 &session,
                 &output,
-                &profiles,
-                profiles_file.as_deref(),
+                Versions {
+                    names: &profiles,
+                    file: profiles_file.as_deref(),
+                    levels: profile::DownmixLevels {
+                        centre_db: downmix_centre,
+                        surround_db: downmix_surround,
+                        lfe_db: downmix_lfe,
+                    },
+                },
                 range.as_deref(),
                 format,
                 block as usize,
@@ -162,24 +172,35 @@ pub(crate) fn open(path: &Path) -> Result<(file::Loaded, MediaPool), String> {
     Ok((loaded, pool))
 }
 
+/// The delivery versions asked for on the command line.
+struct Versions<'a> {
+    /// `--profile` names.
+    names: &'a [String],
+    /// `--profiles FILE`.
+    file: Option<&'a Path>,
+    /// `--downmix-*` levels.
+    levels: profile::DownmixLevels,
+}
+
 fn run_bounce(
     session: &Path,
     output: &Path,
-    profiles: &[String],
-    profiles_file: Option<&Path>,
+    versions: Versions<'_>,
     range: Option<&str>,
     format: SampleFormatArg,
     block: usize,
 ) -> Result<(), Failure> {
-    let known = match profiles_file {
+    let known = match versions.file {
         Some(file) => profile::load(file).map_err(|e| Failure::Error(e.to_string()))?,
         None => profile::defaults(),
     };
-    let chosen = profiles
+    let mut chosen = versions
+        .names
         .iter()
         .map(|name| profile::find(&known, name).cloned())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| Failure::Error(e.to_string()))?;
+    versions.levels.apply(&mut chosen).map_err(Failure::Error)?;
     let (loaded, pool) = open(session).map_err(Failure::Error)?;
     let mut options = BounceOptions::new(output);
     options.block = block;
@@ -241,6 +262,9 @@ fn run_delivery(
                     checks.join(", "),
                     v.dir.join("qc.txt").display()
                 );
+                if let Some(d) = &qc.downmix {
+                    println!("{:<12}   downmix {}", "", d.describe());
+                }
                 for w in &qc.warnings {
                     println!("{:<12}   warning: {w}", "");
                 }

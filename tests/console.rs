@@ -427,3 +427,51 @@ fn bounce_the_selection_and_open_another_session() {
         "a failed :e keeps the session"
     );
 }
+
+#[test]
+fn deliver_stereo_downmix_versions_of_the_selection() {
+    // The demo remixed in 5.1 (its pans carry over).
+    let path = private_demo();
+    let mut loaded = dubstage::model::file::load(&path).unwrap().session;
+    loaded.stems.layout = dubstage::model::Layout::FivePointOne;
+    dubstage::model::file::save(&loaded, &path).unwrap();
+    let options = OpenOptions {
+        engine: None,
+        overviews: false,
+    };
+    let mut app = App::with_defaults(Desk::open(&path, &options).unwrap());
+    app.type_keys(":deliver<cr>").unwrap();
+    assert!(
+        message(&app).contains(":deliver DIR PROFILE"),
+        "{}",
+        message(&app)
+    );
+    app.type_keys(":deliver out bbc<cr>").unwrap();
+    assert!(
+        message(&app).contains("\"bbc\"") && message(&app).contains("stereo-ltrt"),
+        "{}",
+        message(&app)
+    );
+    assert!(!app.desk.bouncing());
+
+    let out = tempfile::tempdir().unwrap();
+    app.type_keys(&format!(
+        "v2l:deliver {} stereo-loro stereo-ltrt<cr>",
+        out.path().display()
+    ))
+    .unwrap();
+    assert!(app.desk.bouncing());
+    app.desk.finish_bounce(Duration::from_secs(120));
+    let said = message(&app).to_string();
+    assert!(
+        said.contains("delivered stereo-loro") && said.contains("stereo-ltrt"),
+        "{said}"
+    );
+    for version in ["stereo-loro", "stereo-ltrt"] {
+        let pm = hound::WavReader::open(out.path().join(version).join("PM.wav")).unwrap();
+        assert_eq!(pm.spec().channels, 2, "{version}");
+        assert_eq!(pm.duration(), 2 * 48_000, "{version}: the selection");
+        let qc = std::fs::read_to_string(out.path().join(version).join("qc.txt")).unwrap();
+        assert!(qc.contains("downmix "), "{qc}");
+    }
+}

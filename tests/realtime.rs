@@ -683,3 +683,31 @@ fn the_midi_pump_never_allocates() {
         offered - MIDI_SLOTS
     );
 }
+
+/// The stereo downmix of a delivery version (Lo/Ro and the Lt/Rt encode with
+/// its all-pass pair) allocates nothing block by block, as every `dsp`
+/// block must not.
+#[test]
+fn the_downmix_never_allocates() {
+    use dubstage::dsp::downmix::{Coefficients, Downmixer, Matrix};
+    let input: Vec<Vec<f32>> = (0..6).map(|k| signal(CYCLE * 8, k as u32)).collect();
+    let (mut left, mut right) = (vec![0f32; CYCLE], vec![0f32; CYCLE]);
+    for matrix in [Matrix::LoRo, Matrix::LtRt] {
+        let mut d = Downmixer::new(Coefficients {
+            matrix,
+            centre: 0.708,
+            surround: 0.708,
+            lfe: 0.316,
+        });
+        let mut violations = 0;
+        for block in 0..8 {
+            let planes: [&[f32]; 6] =
+                std::array::from_fn(|k| &input[k][block * CYCLE..(block + 1) * CYCLE]);
+            let before = violation_count();
+            assert_no_alloc(|| d.process(&planes, &mut left, &mut right, CYCLE));
+            violations += violation_count() - before;
+        }
+        assert_eq!(violations, 0, "{matrix:?} allocated");
+        assert!(left.iter().any(|&s| s != 0.0), "{matrix:?} did something");
+    }
+}

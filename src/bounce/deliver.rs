@@ -9,13 +9,17 @@
 //! than [`SETTLE_LU`], it is bounced again with the trim corrected (at most
 //! [`MAX_ATTEMPTS`] times). A version that fails is reported and the others
 //! are still rendered.
+//!
+//! A stereo version of a 5.1 mix (a profile with a downmix) is measured and
+//! bounced downmixed: its trim is found on the downmixed printmaster.
 
 use std::fs;
 use std::path::PathBuf;
 
-use super::profile::{Measure, Profile};
+use super::downmix::{OutputDownmix, STEREO};
+use super::profile::{Downmix, Measure, Profile};
 use super::qc::QcReport;
-use super::{bounce, BounceError, BounceOptions, BounceReport, PM};
+use super::{bounce, BounceError, BounceOptions, BounceReport, DX, PM};
 use crate::engine::offline::OfflineRenderer;
 use crate::engine::plan::Plan;
 use crate::loudness::{DialogLoudness, LoudnessMeter, SpeechGate};
@@ -61,8 +65,8 @@ fn first_frames(buffers: &[Vec<f32>], n: usize) -> [&[f32]; 8] {
     out
 }
 
-/// Render `options.range` and measure the printmaster and the dialog gate,
-/// writing nothing.
+/// Render `options.range` and measure the printmaster and the dialog gate
+/// (downmixed with `options.downmix`), writing nothing.
 pub fn measure(
     session: &Session,
     pool: &MediaPool,
@@ -75,7 +79,17 @@ pub fn measure(
     }
     let block = options.block.max(1);
     let plan = Plan::compile(session, pool, block);
-    let channels = plan.channels;
+    let mut fold = options
+        .downmix
+        .map(|d| OutputDownmix::new(d.coefficients(), super::OUTPUTS.len(), plan.channels))
+        .transpose()?;
+    let channels = if fold.is_some() {
+        STEREO
+    } else {
+        plan.channels
+    };
+    // The downmixed DX and PM of a block.
+    let mut folded = vec![vec![0f32; block]; 2 * STEREO];
     let meter = || {
         LoudnessMeter::new(channels, session.sample_rate)
             .map(LoudnessMeter::log_blocks)
@@ -87,8 +101,19 @@ pub fn measure(
     let mut done = 0u64;
     renderer
         .run(start, end, block, |plan, n| {
-            pm.add(&first_frames(&plan.printmaster_buffer, n)[..channels]);
-            dx.add(&first_frames(&plan.stem_buffers[0], n)[..channels]);
+            match &mut fold {
+                Some(fold) => {
+                    let (dx_pair, pm_pair) = folded.split_at_mut(STEREO);
+                    fold.mix_pair(DX, &plan.stem_buffers[0], dx_pair, n);
+                    fold.mix_pair(PM, &plan.printmaster_buffer, pm_pair, n);
+                    pm.add(&first_frames(pm_pair, n)[..channels]);
+                    dx.add(&first_frames(dx_pair, n)[..channels]);
+                }
+                None => {
+                    pm.add(&first_frames(&plan.printmaster_buffer, n)[..channels]);
+                    dx.add(&first_frames(&plan.stem_buffers[0], n)[..channels]);
+                }
+            }
             done += n as u64;
             progress(done, total);
             true
@@ -130,25 +155,48 @@ pub fn deliver(
     profiles: &[Profile],
     mut progress: impl FnMut(&str, u64, u64),
 ) -> Result<Vec<Version>, BounceError> {
-    let measurement = if profiles.iter().any(|p| p.loudness.is_some()) {
-        Some(measure(session, pool, options, |d, t| {
-            progress("measuring", d, t)
-        })?)
-    } else {
-        None
-    };
+    // One measurement per downmix (and one of the mix as it is), shared by
+    // the versions that need it.
+    let mut measurements: Vec<(Option<Downmix>, Measurement)> = Vec::new();
+    if profiles
+        .iter()
+        .any(|p| p.loudness.is_some() && p.downmix.is_none())
+    {
+        let m = measure(session, pool, options, |d, t| progress("measuring", d, t))?;
+        measurements.push((None, m));
+    }
     let mut versions = Vec::new();
     for profile in profiles {
         let dir = options.out_dir.join(&profile.name);
-        let outcome = version(
-            session,
-            pool,
-            options,
-            profile,
-            &dir,
-            measurement.as_ref(),
-            |d, t| progress(&profile.name, d, t),
-        );
+        let mut outcome = Ok(());
+        if profile.loudness.is_some()
+            && profile.downmix.is_some()
+            && !measurements.iter().any(|(d, _)| *d == profile.downmix)
+        {
+            let mut options = options.clone();
+            options.downmix = profile.downmix;
+            match measure(session, pool, &options, |d, t| {
+                progress(&format!("measuring {}", profile.name), d, t)
+            }) {
+                Ok(m) => measurements.push((profile.downmix, m)),
+                Err(e) => outcome = Err(e),
+            }
+        }
+        let measurement = measurements
+            .iter()
+            .find(|(d, _)| *d == profile.downmix)
+            .map(|(_, m)| m);
+        let outcome = outcome.and_then(|()| {
+            version(
+                session,
+                pool,
+                options,
+                profile,
+                &dir,
+                measurement,
+                |d, t| progress(&profile.name, d, t),
+            )
+        });
         versions.push(Version {
             profile: profile.clone(),
             dir,
@@ -171,6 +219,7 @@ fn version(
     let mut options = options.clone();
     options.out_dir = dir.to_path_buf();
     options.ceiling_dbtp = profile.true_peak_max.map(|c| c as f32);
+    options.downmix = profile.downmix;
     let target = profile.loudness;
     options.trim_db = match (target, measurement) {
         (Some(t), Some(m)) => match m.value(t.measure) {

@@ -5,9 +5,11 @@
 //! (peak, RMS, BS.1770 loudness, true peak), and the printmaster's loudness
 //! over the dialog is gated by the DX stem. Delivery versions ([`deliver`])
 //! add a gain trim and a true-peak limiter (`master.rs`) and a QC report
-//! ([`qc`]) per delivery profile ([`profile`]).
+//! ([`qc`]) per delivery profile ([`profile`]); a stereo version of a 5.1
+//! mix downmixes every output first (`downmix.rs`).
 
 pub mod deliver;
+mod downmix;
 mod master;
 pub mod profile;
 pub mod qc;
@@ -28,7 +30,9 @@ use crate::media::pool::MediaPool;
 use crate::media::writer::{OutputFormat, WavWriter};
 use crate::model::timecode::{frames_to_samples, Timecode, TimecodeClock};
 use crate::model::Session;
+use downmix::{OutputDownmix, STEREO};
 use master::Master;
+use profile::Downmix;
 
 /// The files a bounce writes, in order.
 pub const OUTPUTS: [&str; 5] = ["DX", "MX", "FX", "ME", "PM"];
@@ -50,6 +54,8 @@ pub struct BounceOptions {
     /// True-peak ceiling in dBTP for the printmaster, held by a limiter whose
     /// gain every output follows; `None`: no limiter.
     pub ceiling_dbtp: Option<f32>,
+    /// Downmix every output of a 5.1 mix to stereo (delivery versions).
+    pub downmix: Option<Downmix>,
 }
 
 impl BounceOptions {
@@ -61,6 +67,7 @@ impl BounceOptions {
             block: 4096,
             trim_db: 0.0,
             ceiling_dbtp: None,
+            downmix: None,
         }
     }
 }
@@ -104,6 +111,8 @@ pub struct BounceReport {
     /// The gain trim applied to every output, dB.
     pub trim_db: f32,
     pub limiter: Option<LimiterReport>,
+    /// The downmix every output went through.
+    pub downmix: Option<Downmix>,
 }
 
 impl BounceReport {
@@ -162,6 +171,9 @@ impl BounceReport {
             ),
             None => "dialog-gated PM loudness: no dialog found in DX\n".into(),
         });
+        if let Some(d) = &self.downmix {
+            text.push_str(&format!("downmix {} on every output\n", d.describe()));
+        }
         if self.trim_db != 0.0 {
             text.push_str(&format!(
                 "gain trim {:+.2} dB on every output\n",
@@ -200,6 +212,8 @@ pub enum BounceError {
     },
     /// The session's format cannot be metered.
     Meter(MeterError),
+    /// A downmix needs a 5.1 mix; this one has `channels` channels.
+    NotFivePointOne { channels: usize },
 }
 
 impl fmt::Display for BounceError {
@@ -213,6 +227,10 @@ impl fmt::Display for BounceError {
             BounceError::EmptyRange => write!(f, "nothing to bounce: the range is empty (is the session empty?)"),
             BounceError::Io { path, source } => write!(f, "{}: {source}", path.display()),
             BounceError::Meter(e) => write!(f, "cannot meter the bounce: {e}"),
+            BounceError::NotFivePointOne { channels } => write!(
+                f,
+                "a stereo downmix is made from a 5.1 mix, and this session's stems have {channels} channel(s) (set stems.layout to \"5.1\")"
+            ),
         }
     }
 }
@@ -301,10 +319,15 @@ fn render_and_write(
     start: u64,
     end: u64,
     block: usize,
+    fold: &mut Option<OutputDownmix>,
     master: &mut Option<Master>,
     progress: &mut impl FnMut(u64, u64),
 ) -> Result<(), OutputError> {
-    let channels = renderer.plan().channels;
+    // The channels of each output as written: two when downmixed.
+    let channels = match fold {
+        Some(_) => STEREO,
+        None => renderer.plan().channels,
+    };
     let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<RenderedBlock>(BLOCKS_IN_FLIGHT);
     let (free_tx, free_rx) = std::sync::mpsc::sync_channel::<RenderedBlock>(BLOCKS_IN_FLIGHT);
     for _ in 0..BLOCKS_IN_FLIGHT {
@@ -345,12 +368,23 @@ fn render_and_write(
             };
             let [dx, mx, fx] = &plan.stem_buffers;
             let sources = [dx, mx, fx, &plan.me_buffer, &plan.printmaster_buffer];
-            for (plane, source) in rendered
-                .planes
-                .iter_mut()
-                .zip(sources.iter().flat_map(|b| b.iter()))
-            {
-                plane[..n].copy_from_slice(&source[..n]);
+            match fold {
+                Some(fold) => {
+                    for (k, (pair, source)) in
+                        rendered.planes.chunks_mut(STEREO).zip(sources).enumerate()
+                    {
+                        fold.mix_pair(k, source, pair, n);
+                    }
+                }
+                None => {
+                    for (plane, source) in rendered
+                        .planes
+                        .iter_mut()
+                        .zip(sources.iter().flat_map(|b| b.iter()))
+                    {
+                        plane[..n].copy_from_slice(&source[..n]);
+                    }
+                }
             }
             done += n as u64;
             progress(done, total);
@@ -521,7 +555,16 @@ pub fn bounce(
 
     let block = options.block.max(1);
     let plan = Plan::compile(session, pool, block);
-    let channels = plan.channels;
+    let mut fold = options
+        .downmix
+        .map(|d| OutputDownmix::new(d.coefficients(), OUTPUTS.len(), plan.channels))
+        .transpose()?;
+    // The channels of each output as written.
+    let channels = if fold.is_some() {
+        STEREO
+    } else {
+        plan.channels
+    };
     let reference = start_reference(session) + start;
     let mut master = Master::new(
         options.trim_db,
@@ -556,6 +599,7 @@ pub fn bounce(
             start,
             end,
             block,
+            &mut fold,
             &mut master,
             &mut progress,
         )
@@ -623,6 +667,7 @@ pub fn bounce(
         dialog,
         trim_db: options.trim_db,
         limiter,
+        downmix: options.downmix,
     };
     let summary_path = dir.join("summary.txt");
     fs::write(&summary_path, report.summary()).map_err(io_err(&summary_path))?;

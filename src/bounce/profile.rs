@@ -1,12 +1,14 @@
 //! Delivery profiles: what each version of a mix must measure. The shipped
 //! defaults are `profiles/delivery.ron`, built into the program; a user's
-//! file adds profiles and replaces defaults of the same name.
+//! file adds profiles and replaces defaults of the same name. A profile with
+//! a [`Downmix`] makes a stereo version of a 5.1 mix (Lo/Ro or Lt/Rt).
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::dsp::downmix::{Coefficients, Matrix};
 use crate::model::locate::{Locations, Position};
 
 /// The shipped profiles.
@@ -35,6 +37,91 @@ pub struct LoudnessTarget {
     pub tolerance: f64,
 }
 
+/// Which stereo downmix of a 5.1 mix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DownmixMatrix {
+    /// Lo/Ro, ITU-R BS.775: `Lo = L + c·C + s·Ls`, `Ro = R + c·C + s·Rs`.
+    LoRo,
+    /// Lt/Rt matrix encode: `S = s·(Ls + Rs)` 90 degrees behind the fronts,
+    /// added to Lt and subtracted from Rt.
+    LtRt,
+}
+
+fn minus_3() -> f64 {
+    -3.0
+}
+
+/// A stereo version downmixed from a 5.1 mix: every output (stems, M&E
+/// and printmaster) is downmixed with these coefficients, before the trim
+/// and the limiter.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Downmix {
+    pub matrix: DownmixMatrix,
+    /// The centre's level into each side, dB.
+    #[serde(default = "minus_3")]
+    pub centre_db: f64,
+    /// Lo/Ro: each surround's level into its side; Lt/Rt: the level of
+    /// `Ls + Rs` in the mono surround. dB.
+    #[serde(default = "minus_3")]
+    pub surround_db: f64,
+    /// The LFE's level into each side, dB; `None`: the LFE is dropped.
+    #[serde(default)]
+    pub lfe_db: Option<f64>,
+}
+
+impl Downmix {
+    /// The DSP's linear coefficients.
+    pub fn coefficients(&self) -> Coefficients {
+        let gain = |db: f64| 10f64.powf(db / 20.0) as f32;
+        Coefficients {
+            matrix: match self.matrix {
+                DownmixMatrix::LoRo => Matrix::LoRo,
+                DownmixMatrix::LtRt => Matrix::LtRt,
+            },
+            centre: gain(self.centre_db),
+            surround: gain(self.surround_db),
+            lfe: self.lfe_db.map_or(0.0, gain),
+        }
+    }
+
+    /// One line for reports: "Lo/Ro (ITU-R BS.775): C -3.0 dB, Ls/Rs -3.0 dB, LFE dropped".
+    pub fn describe(&self) -> String {
+        let lfe = match self.lfe_db {
+            Some(db) => format!("LFE {db:+.1} dB"),
+            None => "LFE dropped".into(),
+        };
+        match self.matrix {
+            DownmixMatrix::LoRo => format!(
+                "Lo/Ro (ITU-R BS.775) from 5.1: C {:+.1} dB, Ls/Rs {:+.1} dB, {lfe}",
+                self.centre_db, self.surround_db
+            ),
+            DownmixMatrix::LtRt => format!(
+                "Lt/Rt matrix encode from 5.1: C {:+.1} dB, S = Ls + Rs at {:+.1} dB 90 degrees behind the fronts, {lfe}",
+                self.centre_db, self.surround_db
+            ),
+        }
+    }
+
+    /// Check the levels; the message names the field.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        for (field, db) in [
+            ("centre_db", self.centre_db),
+            ("surround_db", self.surround_db),
+        ] {
+            if !(-60.0..=0.0).contains(&db) {
+                return Err((field.into(), format!("{db} dB is outside -60..0")));
+            }
+        }
+        if let Some(db) = self.lfe_db {
+            if !(-60.0..=10.0).contains(&db) {
+                return Err(("lfe_db".into(), format!("{db} dB is outside -60..10")));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One delivery version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,6 +139,10 @@ pub struct Profile {
     /// The largest loudness range allowed, LU; only checked.
     #[serde(default)]
     pub loudness_range_max: Option<f64>,
+    /// A stereo version downmixed from the 5.1 mix; `None`: the mix's own
+    /// channels.
+    #[serde(default)]
+    pub downmix: Option<Downmix>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -149,6 +240,10 @@ fn check(p: &Profile) -> Result<(), (String, String)> {
             ));
         }
     }
+    if let Some(d) = &p.downmix {
+        d.check()
+            .map_err(|(field, message)| (format!("downmix.{field}"), message))?;
+    }
     Ok(())
 }
 
@@ -213,6 +308,50 @@ pub fn load(path: &Path) -> Result<Vec<Profile>, ProfileError> {
     Ok(list)
 }
 
+/// Downmix levels given on the command line, over the profiles' own.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DownmixLevels {
+    pub centre_db: Option<f64>,
+    pub surround_db: Option<f64>,
+    pub lfe_db: Option<f64>,
+}
+
+impl DownmixLevels {
+    pub fn is_empty(&self) -> bool {
+        *self == DownmixLevels::default()
+    }
+
+    /// Set the levels of every profile in `chosen` that downmixes. Refused
+    /// when a level is out of range or no chosen profile downmixes.
+    pub fn apply(&self, chosen: &mut [Profile]) -> Result<(), String> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        let mut any = false;
+        for d in chosen.iter_mut().filter_map(|p| p.downmix.as_mut()) {
+            any = true;
+            d.centre_db = self.centre_db.unwrap_or(d.centre_db);
+            d.surround_db = self.surround_db.unwrap_or(d.surround_db);
+            d.lfe_db = self.lfe_db.or(d.lfe_db);
+            d.check().map_err(|(field, message)| {
+                let flag = match field.as_str() {
+                    "centre_db" => "--downmix-centre",
+                    "surround_db" => "--downmix-surround",
+                    _ => "--downmix-lfe",
+                };
+                format!("{flag}: {message}")
+            })?;
+        }
+        if !any {
+            return Err(
+                "--downmix-centre/--downmix-surround/--downmix-lfe set the levels of a downmix version: choose one with --profile (stereo-loro, stereo-ltrt)"
+                    .into(),
+            );
+        }
+        Ok(())
+    }
+}
+
 /// The profile called `name` (letter case aside).
 pub fn find<'a>(list: &'a [Profile], name: &str) -> Result<&'a Profile, ProfileError> {
     list.iter()
@@ -250,6 +389,61 @@ mod tests {
     }
 
     #[test]
+    fn the_downmix_profiles_default_to_minus_3_db_and_drop_the_lfe() {
+        let list = defaults();
+        for (name, matrix) in [
+            ("stereo-loro", DownmixMatrix::LoRo),
+            ("stereo-ltrt", DownmixMatrix::LtRt),
+        ] {
+            let p = find(&list, name).unwrap();
+            let d = p.downmix.unwrap();
+            assert_eq!(
+                (d.matrix, d.centre_db, d.surround_db, d.lfe_db),
+                (matrix, -3.0, -3.0, None)
+            );
+            assert!(p.loudness.is_some() && p.true_peak_max.is_some());
+            let k = d.coefficients();
+            assert!((k.centre - 0.7079).abs() < 1e-4 && k.lfe == 0.0);
+        }
+        // Left out, the levels are -3 dB.
+        let p = parse(
+            "(profiles: [(name: \"lo\", downmix: Some((matrix: LoRo)))])",
+            Path::new("p.ron"),
+        )
+        .unwrap();
+        assert_eq!(p[0].downmix.unwrap().surround_db, -3.0);
+    }
+
+    #[test]
+    fn command_line_levels_replace_the_profiles_and_are_checked() {
+        let mut chosen = vec![
+            find(&defaults(), "stereo-loro").unwrap().clone(),
+            find(&defaults(), "ebu-r128").unwrap().clone(),
+        ];
+        let levels = DownmixLevels {
+            centre_db: Some(-4.5),
+            surround_db: None,
+            lfe_db: Some(-10.0),
+        };
+        levels.apply(&mut chosen).unwrap();
+        let d = chosen[0].downmix.unwrap();
+        assert_eq!(
+            (d.centre_db, d.surround_db, d.lfe_db),
+            (-4.5, -3.0, Some(-10.0))
+        );
+        assert!(chosen[1].downmix.is_none());
+        let err = DownmixLevels {
+            surround_db: Some(3.0),
+            ..DownmixLevels::default()
+        }
+        .apply(&mut chosen)
+        .unwrap_err();
+        assert!(err.starts_with("--downmix-surround: 3 dB"), "{err}");
+        let err = levels.apply(&mut chosen[1..]).unwrap_err();
+        assert!(err.contains("stereo-loro"), "{err}");
+    }
+
+    #[test]
     fn a_bad_field_is_reported_at_its_line() {
         let text =
             "(profiles: [\n  (name: \"a\"),\n  (name: \"b/c\", true_peak_max: Some(-1.0)),\n])";
@@ -266,6 +460,18 @@ mod tests {
         .to_string();
         assert!(
             err.starts_with("p.ron:1:") && err.contains("ceiling"),
+            "{err}"
+        );
+        let err = parse(
+            "(profiles: [\n  (name: \"a\",\n   downmix: Some((matrix: LtRt, centre_db: 2.0))),\n])",
+            Path::new("p.ron"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("p.ron:")
+                && err.contains("profiles[0].downmix.centre_db")
+                && err.contains("-60..0"),
             "{err}"
         );
         let err = find(&defaults(), "bbc").unwrap_err().to_string();

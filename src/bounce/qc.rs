@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::profile::{Measure, Profile};
+use super::profile::{Downmix, Measure, Profile};
 use super::{BounceReport, LimiterReport, PM};
 use crate::loudness::reading::level;
 use crate::loudness::{DialogLoudness, Reading};
@@ -87,6 +87,10 @@ pub struct QcReport {
     pub sample_rate: u32,
     /// "24-bit" or "32-bit float".
     pub sample_format: &'static str,
+    /// Channels of every output file.
+    pub channels: usize,
+    /// The downmix every output went through (a stereo version of 5.1).
+    pub downmix: Option<Downmix>,
     /// The gain trim applied to every output, dB.
     pub trim_db: f32,
     pub limiter: Option<LimiterReport>,
@@ -191,6 +195,8 @@ impl QcReport {
                 OutputFormat::Int24 => "24-bit",
                 OutputFormat::Float32 => "32-bit float",
             },
+            channels: pm.true_peak_channels.len(),
+            downmix: report.downmix,
             trim_db: report.trim_db,
             limiter: report.limiter,
             programme: pm.clone(),
@@ -219,14 +225,21 @@ impl QcReport {
             t.push_str(&format!("{}\n", self.description));
         }
         t.push_str(&format!(
-            "\nsession      \"{}\", {} .. {} ({:.3} s), {} Hz, {}\n",
+            "\nsession      \"{}\", {} .. {} ({:.3} s), {} Hz, {}, {} channel(s)\n",
             self.session,
             self.start_timecode,
             self.end_timecode,
             self.seconds,
             self.sample_rate,
-            self.sample_format
+            self.sample_format,
+            self.channels
         ));
+        if let Some(d) = &self.downmix {
+            t.push_str(&format!(
+                "downmix      {}, on DX, MX, FX, ME and PM alike\n",
+                d.describe()
+            ));
+        }
         t.push_str(&format!(
             "gain trim    {:+.2} dB on DX, MX, FX, ME and PM alike\n",
             self.trim_db

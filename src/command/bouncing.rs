@@ -1,6 +1,6 @@
 //! A bounce from the console: DX, MX, FX, ME and PM of the selection
 //! rendered on a worker thread while the desk goes on, with its progress
-//! and result on the status line.
+//! and result on the status line; or delivery versions, one per profile.
 
 use std::path::PathBuf;
 use std::sync::mpsc;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::desk::{BounceJob, BounceNews, Desk};
-use crate::bounce::{self, BounceOptions};
+use crate::bounce::{self, deliver, profile, BounceOptions};
 
 impl Desk {
     /// Bounce the selection (or the whole session) into `dir` on a worker thread.
@@ -40,6 +40,46 @@ impl Desk {
                 ));
             })
             .map_err(|e| format!("cannot start the bounce: {e}"))?;
+        self.bounce = Some(BounceJob { dir, progress: rx });
+        Ok(())
+    }
+
+    /// Deliver one version per shipped profile named in `names` (stereo
+    /// downmixes among them) from the selection (or the whole session)
+    /// into `dir/<profile>/`, on a worker thread, like
+    /// `dubstage bounce --profile`.
+    pub fn start_delivery(&mut self, dir: PathBuf, names: &[String]) -> Result<(), String> {
+        if self.bounce.is_some() {
+            return Err("a bounce is already running".into());
+        }
+        let known = profile::defaults();
+        let profiles = names
+            .iter()
+            .map(|n| profile::find(&known, n).cloned())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| e.to_string())?;
+        let session = self.session.clone();
+        let pool = Arc::clone(&self.pool);
+        let mut options = BounceOptions::new(&dir);
+        options.range = self.selection.filter(|(a, b)| b > a);
+        let (tx, rx) = mpsc::channel();
+        std::thread::Builder::new()
+            .name("deliver".into())
+            .spawn(move || {
+                let mut last = 0u64;
+                let result =
+                    deliver::deliver(&session, &pool, &options, &profiles, |_, done, total| {
+                        if done * 100 / total.max(1) != last * 100 / total.max(1) {
+                            let _ = tx.send(BounceNews::Progress(done, total));
+                        }
+                        last = done;
+                    });
+                let _ = tx.send(BounceNews::Done(match result {
+                    Ok(versions) => verdicts(&versions),
+                    Err(e) => Err(e.to_string()),
+                }));
+            })
+            .map_err(|e| format!("cannot start the delivery: {e}"))?;
         self.bounce = Some(BounceJob { dir, progress: rx });
         Ok(())
     }
@@ -93,5 +133,27 @@ impl Desk {
             std::thread::sleep(std::time::Duration::from_millis(10));
             self.poll_bounce();
         }
+    }
+}
+
+/// "delivered stereo-loro PASS, stereo-ltrt PASS", or an error naming the
+/// versions that failed their QC or could not be written.
+fn verdicts(versions: &[deliver::Version]) -> Result<String, String> {
+    let list: Vec<String> = versions
+        .iter()
+        .map(|v| match &v.outcome {
+            Ok((_, qc)) => format!(
+                "{} {}",
+                v.profile.name,
+                if qc.pass { "PASS" } else { "FAIL (see qc.txt)" }
+            ),
+            Err(e) => format!("{} ERROR: {e}", v.profile.name),
+        })
+        .collect();
+    let text = format!("delivered {}", list.join(", "));
+    if versions.iter().all(deliver::Version::passed) {
+        Ok(text)
+    } else {
+        Err(text)
     }
 }

@@ -1,5 +1,5 @@
 //! Commands on files: write, quit, open another session, recover, bounce,
-//! and the messages given when the session was opened.
+//! deliver, and the messages given when the session was opened.
 
 use std::path::Path;
 
@@ -52,6 +52,14 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         "Bounce DX, MX, FX, ME and PM of the selection (or the session) into DIR",
         bounce_cmd,
     ),
+    desk(
+        "deliver",
+        &[],
+        "DIR PROFILE...",
+        Kind::File,
+        "Deliver the selection (or the session) as versions DIR/PROFILE/ (ebu-r128, stereo-loro...)",
+        deliver_cmd,
+    ),
     app(
         "messages",
         &[],
@@ -72,5 +80,16 @@ fn bounce_cmd(d: &mut Desk, a: &Args) -> Result<(), String> {
     let dir = a.rest(0).ok_or("bounce into which folder? :bounce DIR")?;
     d.start_bounce(dir.clone().into())?;
     d.say(format!("bouncing into {dir}"));
+    Ok(())
+}
+
+fn deliver_cmd(d: &mut Desk, a: &Args) -> Result<(), String> {
+    let usage = "deliver into which folder, which versions? :deliver DIR PROFILE... (e.g. :deliver out stereo-loro stereo-ltrt)";
+    let dir = a.word(0).ok_or(usage)?;
+    if a.words.len() < 2 {
+        return Err(usage.into());
+    }
+    d.start_delivery(dir.into(), &a.words[1..])?;
+    d.say(format!("delivering {} into {dir}", a.words[1..].join(", ")));
     Ok(())
 }
