@@ -23,6 +23,7 @@ use crate::command::registry;
 use crate::keymap::{self, Key, KeyCode, Keymap};
 use crate::model::file;
 use crate::model::Session;
+use crate::remote::nsm::{code, SessionManager};
 use crate::remote::Remote;
 use crate::ui::{self, layout, Theme};
 
@@ -198,6 +199,17 @@ impl Drop for Restore {
 /// Run the console on the session at `path` until the user quits.
 /// `started` is when the program started (for the first-frame time).
 pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<(), String> {
+    run_console(path, options, started, None)
+}
+
+/// [`run`], under a session manager that asked for `path` to be opened:
+/// it is told whether the session opened, and polled between frames.
+pub fn run_console(
+    path: &Path,
+    options: &ConsoleOptions,
+    started: Instant,
+    mut nsm: Option<SessionManager>,
+) -> Result<(), String> {
     use std::io::IsTerminal;
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         return Err(format!(
@@ -207,7 +219,19 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
     }
     let signals = Signals::register(path)?;
     let (w, h) = terminal::size().map_err(|e| format!("cannot read the terminal size: {e}"))?;
-    let mut app = open_app(path, options, layout::timeline_columns(w))?;
+    let mut app = match open_app(path, options, layout::timeline_columns(w)) {
+        Ok(app) => app,
+        Err(e) => {
+            if let Some(n) = nsm.as_mut() {
+                n.opened(Err((code::BAD_PROJECT, &e)));
+            }
+            return Err(e);
+        }
+    };
+    if let Some(n) = nsm.as_mut() {
+        n.opened(Ok(path));
+        app.desk.remote = Some(n.summary());
+    }
     let mut remote = options.osc.map(Remote::bind).transpose()?;
     if let Some(r) = &remote {
         app.desk.remote = Some(r.summary());
@@ -251,6 +275,7 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
             Listening {
                 signals: &signals,
                 remote: remote.as_mut(),
+                nsm: nsm.as_mut(),
             },
             &count,
             &mut stats,
@@ -402,6 +427,7 @@ impl Signals {
 struct Listening<'a> {
     signals: &'a Signals,
     remote: Option<&'a mut Remote>,
+    nsm: Option<&'a mut SessionManager>,
 }
 
 fn event_loop<W: Write>(
@@ -416,13 +442,14 @@ fn event_loop<W: Write>(
     let Listening {
         signals,
         mut remote,
+        mut nsm,
     } = listening;
     let mut pacer = Pacer::default();
     let mut last_frame: Option<(Instant, bool)> = None;
     loop {
         let now = Instant::now();
         let mut wait = pacer.wait(app, now);
-        if remote.is_some() {
+        if remote.is_some() || nsm.is_some() {
             // The remote is read between frames: keep it answered quickly.
             wait = wait.min(REMOTE_POLL);
         }
@@ -453,6 +480,12 @@ fn event_loop<W: Write>(
         }
         if let Some(r) = remote.as_deref_mut() {
             if r.poll(app) {
+                signals.mirror(app);
+                key = true;
+            }
+        }
+        if let Some(n) = nsm.as_deref_mut() {
+            if n.poll(app) {
                 signals.mirror(app);
                 key = true;
             }

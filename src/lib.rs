@@ -17,6 +17,7 @@ pub mod demo;
 pub mod dsp;
 pub mod edit;
 pub mod engine;
+pub mod headless;
 pub mod import;
 pub mod keymap;
 pub mod loudness;

@@ -6,6 +6,7 @@
 //! same commands the keys use.
 
 pub mod address;
+pub mod nsm;
 pub mod server;
 
 pub use server::Remote;
