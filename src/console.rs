@@ -230,7 +230,7 @@ pub fn run_console(
     };
     if let Some(n) = nsm.as_mut() {
         n.opened(Ok(path));
-        app.desk.remote = Some(n.summary());
+        app.desk.session_manager = Some(n.summary());
     }
     let mut remote = options.osc.map(Remote::bind).transpose()?;
     if let Some(r) = &remote {

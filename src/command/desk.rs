@@ -152,6 +152,8 @@ pub struct Desk {
     pub processing: super::params::Processing,
     /// The OSC remote's state in a line, while one listens (`:remote`).
     pub remote: Option<String>,
+    /// The NSM session manager's state in a line, under one (`:remote`).
+    pub session_manager: Option<String>,
 }
 
 /// What to open a session with.
@@ -213,6 +215,7 @@ impl Desk {
             pending_journal: None,
             processing: Default::default(),
             remote: None,
+            session_manager: None,
         }
     }
 

@@ -179,16 +179,23 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &[],
         "",
         Kind::View,
-        "Say where the OSC remote listens and what it has received (--osc PORT)",
+        "Say where the OSC remote listens and what it has received (--osc PORT), and the NSM session manager's state",
         remote,
     ),
 ];
 
 fn remote(d: &mut Desk, _: &Args) -> Result<(), String> {
-    let line = d.remote.clone().ok_or(
-        "no OSC remote: open the session with --osc PORT (man dubstage, OSC REMOTE CONTROL)",
-    )?;
-    d.say(line);
+    let lines: Vec<String> = [d.remote.clone(), d.session_manager.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if lines.is_empty() {
+        return Err(
+            "no OSC remote: open the session with --osc PORT (man dubstage, OSC REMOTE CONTROL)"
+                .into(),
+        );
+    }
+    d.say(lines.join("; "));
     Ok(())
 }
 

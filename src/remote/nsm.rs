@@ -371,7 +371,7 @@ impl SessionManager {
                 Err(e) => self.lost(app, &e.to_string()),
             }
         }
-        app.desk.remote = Some(self.summary());
+        app.desk.session_manager = Some(self.summary());
         any
     }
 
@@ -381,7 +381,7 @@ impl SessionManager {
             "NSM: the session manager at {} is gone ({why}); the session stays open here and :w saves it",
             self.url
         ));
-        app.desk.remote = Some(self.summary());
+        app.desk.session_manager = Some(self.summary());
     }
 
     fn handle(&mut self, app: &mut App, message: &OscMessage) {
