@@ -13,6 +13,7 @@ use super::loudness_view::LoudnessView;
 use super::meters::Meters;
 use super::pass::Pass;
 use super::strip::{StripId, StripSettings, FADER_FLOOR_DB, FADER_TOP_DB};
+use crate::audio::jack::TransportAction;
 use crate::audio::{AudioBackend, Engine, EngineOptions, EngineStatus};
 use crate::bounce::{self};
 use crate::edit::grid::Grid;
@@ -344,7 +345,9 @@ impl Desk {
     }
 
     pub fn play(&mut self) {
-        if self.engine.is_some() {
+        if self.drive_jack(TransportAction::Start) {
+            // The engine starts with the JACK transport, as it follows it.
+        } else if self.engine.is_some() {
             self.send(ToEngine::Play);
         } else {
             self.free_run = Some(Instant::now());
@@ -354,7 +357,9 @@ impl Desk {
     }
 
     pub fn stop(&mut self) {
-        self.send(ToEngine::Stop);
+        if !self.drive_jack(TransportAction::Stop) {
+            self.send(ToEngine::Stop);
+        }
         self.free_run = None;
         self.transport.state = TransportState::Stopped;
         self.changed = true;
@@ -363,7 +368,9 @@ impl Desk {
     /// Move the playhead (and, in visual mode, the end of the selection).
     pub fn locate(&mut self, position: u64) {
         let position = position.min(self.end());
-        self.send(ToEngine::Locate(position));
+        if !self.drive_jack(TransportAction::Locate(position)) {
+            self.send(ToEngine::Locate(position));
+        }
         if self.engine.is_some() {
             self.pending_locate = Some(position);
         }
@@ -705,7 +712,7 @@ impl Desk {
         });
         self.resend_limiters();
         self.send(ToEngine::ReturnToStart(s.audio.return_to_start));
-        self.send(ToEngine::FollowJackTransport(s.audio.follow_jack_transport));
+        self.send(ToEngine::FollowJackTransport(s.audio.follows_jack()));
     }
 
     /// Put back an earlier state of the session (undo, redo, recover):

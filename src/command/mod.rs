@@ -15,6 +15,7 @@ pub mod console;
 pub mod desk;
 pub mod edit;
 pub mod files;
+pub mod jack_transport;
 mod loudness;
 pub mod loudness_view;
 pub mod manual;

@@ -65,6 +65,17 @@ pub struct AudioSettings {
     /// Start, stop and locate with the JACK transport.
     #[serde(default)]
     pub follow_jack_transport: bool,
+    /// Drive the JACK transport: play, stop and locate start, stop and
+    /// locate it (and dubstage follows it, as every client does).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub jack_transport_master: bool,
+}
+
+impl AudioSettings {
+    /// Whether the engine follows the JACK transport (as follower or master).
+    pub fn follows_jack(&self) -> bool {
+        self.follow_jack_transport || self.jack_transport_master
+    }
 }
 
 /// Timecode rate and start.
