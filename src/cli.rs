@@ -41,6 +41,10 @@ pub struct ConsoleArgs {
         requires = "osc"
     )]
     pub osc_bind: std::net::IpAddr,
+    /// Show this picture file in xjadeo, following the JACK transport
+    /// (its first frame at the session start; `:video FILE START` for another).
+    #[arg(long, value_name = "FILE")]
+    pub video: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

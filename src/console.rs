@@ -42,6 +42,22 @@ pub struct ConsoleOptions {
     pub client_name: String,
     /// Listen for OSC remote control here.
     pub osc: Option<std::net::SocketAddr>,
+    /// Start xjadeo on this picture file.
+    pub video: Option<PathBuf>,
+}
+
+/// Start the picture `options` name, if any; a failure is said on the
+/// status line (and returned, for a console without one).
+pub fn start_picture(app: &mut App, options: &ConsoleOptions) -> Option<String> {
+    let file = options.video.as_ref()?;
+    match app.desk.start_video(file, None) {
+        Ok(()) => None,
+        Err(e) => {
+            let text = format!("--video: {e}");
+            app.desk.complain(text.clone());
+            Some(text)
+        }
+    }
 }
 
 /// A key from crossterm in the keymap's terms (key releases are dropped).
@@ -237,6 +253,7 @@ pub fn run_console(
         app.desk.remote = Some(r.summary());
         app.desk.say(format!("OSC remote on {}", r.local_addr()));
     }
+    start_picture(&mut app, options);
     let theme = Theme::from_env();
 
     // Restore the terminal before a panic message is printed.

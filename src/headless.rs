@@ -79,8 +79,9 @@ pub fn run(
     if let Some(r) = &remote {
         eprintln!("dubstage: OSC remote on {}", r.local_addr());
     }
+    console::start_picture(&mut app, options);
     let mut said = app.desk.message.clone();
-    if let Some(m) = &said {
+    if let Some(m) = said.as_ref().filter(|m| !m.text.is_empty()) {
         eprintln!("dubstage: {}", m.text);
     }
     loop {
@@ -108,7 +109,7 @@ pub fn run(
 fn say_changes(app: &App, said: &mut Option<crate::command::desk::Message>) {
     if app.desk.message != *said {
         *said = app.desk.message.clone();
-        if let Some(m) = said.as_ref() {
+        if let Some(m) = said.as_ref().filter(|m| !m.text.is_empty()) {
             eprintln!("dubstage: {}", m.text);
         }
     }

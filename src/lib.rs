@@ -23,5 +23,6 @@ pub mod keymap;
 pub mod loudness;
 pub mod media;
 pub mod model;
+pub mod picture;
 pub mod remote;
 pub mod ui;

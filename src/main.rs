@@ -109,6 +109,7 @@ fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
         osc: args
             .osc
             .map(|port| std::net::SocketAddr::new(args.osc_bind, port)),
+        video: args.video.clone(),
     }
 }
 

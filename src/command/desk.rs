@@ -155,6 +155,8 @@ pub struct Desk {
     pub remote: Option<String>,
     /// The NSM session manager's state in a line, under one (`:remote`).
     pub session_manager: Option<String>,
+    /// The picture player (xjadeo) started by `:video`, killed with the desk.
+    pub picture: Option<crate::picture::PicturePlayer>,
 }
 
 /// What to open a session with.
@@ -217,6 +219,7 @@ impl Desk {
             processing: Default::default(),
             remote: None,
             session_manager: None,
+            picture: None,
         }
     }
 

@@ -6,7 +6,8 @@
 //! JACK frame 0 is the session's first sample. rust-jack cannot register a
 //! timebase callback, so no BBT or timecode fields are published: followers
 //! read the frame and the state, and work the timecode out with their own
-//! frame rate (xjadeo is given the session's rate and start by `:video`).
+//! frame rate (xjadeo takes the video file's, and `:video` gives it the
+//! offset from the picture's first frame to the session start).
 
 use super::desk::Desk;
 use crate::audio::jack::TransportAction;

@@ -33,6 +33,7 @@ pub mod strip_params;
 pub mod timeline;
 pub mod touch;
 pub mod transport;
+mod video;
 
 pub use desk::Desk;
 pub use registry::{commands, find};
