@@ -24,7 +24,7 @@ use crate::media::overview::Overviews;
 use crate::media::pool::MediaPool;
 use crate::model::file;
 use crate::model::timecode::TimecodeClock;
-use crate::model::{LaneTarget, Marker, Session};
+use crate::model::{LaneTarget, Session};
 
 /// The narrowest zoom: samples per timeline column at 48 kHz (10 ms).
 pub const MIN_ZOOM: u64 = 480;
@@ -746,36 +746,6 @@ impl Desk {
         self.changed = true;
     }
 
-    // ---- markers ----
-
-    /// Add a marker at `position`; a marker already there is renamed.
-    pub fn add_marker(&mut self, name: String, position: u64) {
-        match self
-            .session
-            .markers
-            .iter_mut()
-            .find(|m| m.position == position)
-        {
-            Some(m) => m.name = name,
-            None => {
-                self.session.markers.push(Marker { name, position });
-                self.session.markers.sort_by_key(|m| m.position);
-            }
-        }
-        self.changed = true;
-    }
-
-    /// The marker nearest `position` within `tolerance` samples.
-    pub fn marker_near(&self, position: u64, tolerance: u64) -> Option<usize> {
-        self.session
-            .markers
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.position.abs_diff(position) <= tolerance)
-            .min_by_key(|(_, m)| m.position.abs_diff(position))
-            .map(|(i, _)| i)
-    }
-
     // ---- files ----
 }
 
@@ -800,6 +770,7 @@ fn same_structure(a: &Session, b: &Session) -> bool {
         s.markers.clear();
         s.audio.return_to_start = false;
         s.audio.follow_jack_transport = false;
+        s.audio.jack_transport_master = false;
         s.name.clear();
         s
     };

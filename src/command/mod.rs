@@ -19,6 +19,7 @@ pub mod jack_transport;
 mod loudness;
 pub mod loudness_view;
 pub mod manual;
+mod markers;
 pub mod meters;
 pub mod mixer;
 pub mod motion;
