@@ -46,6 +46,10 @@ pub struct ConsoleArgs {
     /// session was saved).
     #[arg(long, value_name = "KIND", value_parser = ["mcu", "midi", "off"])]
     pub surface: Option<String>,
+    /// Show this picture file in xjadeo, following the JACK transport
+    /// (its first frame at the session start; `:video FILE START` for another).
+    #[arg(long, value_name = "FILE")]
+    pub video: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -23,6 +23,7 @@ use crate::command::registry;
 use crate::keymap::{self, Key, KeyCode, Keymap};
 use crate::model::file;
 use crate::model::Session;
+use crate::remote::nsm::{code, SessionManager};
 use crate::remote::surface::{self, Surface};
 use crate::remote::Remote;
 use crate::ui::{self, layout, Theme};
@@ -44,6 +45,22 @@ pub struct ConsoleOptions {
     pub osc: Option<std::net::SocketAddr>,
     /// Open the MIDI control surface as this (else as the session says).
     pub surface: Option<crate::model::surface::SurfaceKind>,
+    /// Start xjadeo on this picture file.
+    pub video: Option<PathBuf>,
+}
+
+/// Start the picture `options` name, if any; a failure is said on the
+/// status line (and returned, for a console without one).
+pub fn start_picture(app: &mut App, options: &ConsoleOptions) -> Option<String> {
+    let file = options.video.as_ref()?;
+    match app.desk.start_video(file, None) {
+        Ok(()) => None,
+        Err(e) => {
+            let text = format!("--video: {e}");
+            app.desk.complain(text.clone());
+            Some(text)
+        }
+    }
 }
 
 /// A key from crossterm in the keymap's terms (key releases are dropped).
@@ -204,6 +221,17 @@ impl Drop for Restore {
 /// Run the console on the session at `path` until the user quits.
 /// `started` is when the program started (for the first-frame time).
 pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<(), String> {
+    run_console(path, options, started, None)
+}
+
+/// [`run`], under a session manager that asked for `path` to be opened:
+/// it is told whether the session opened, and polled between frames.
+pub fn run_console(
+    path: &Path,
+    options: &ConsoleOptions,
+    started: Instant,
+    mut nsm: Option<SessionManager>,
+) -> Result<(), String> {
     use std::io::IsTerminal;
     if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
         return Err(format!(
@@ -213,13 +241,26 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
     }
     let signals = Signals::register(path)?;
     let (w, h) = terminal::size().map_err(|e| format!("cannot read the terminal size: {e}"))?;
-    let mut app = open_app(path, options, layout::timeline_columns(w))?;
+    let mut app = match open_app(path, options, layout::timeline_columns(w)) {
+        Ok(app) => app,
+        Err(e) => {
+            if let Some(n) = nsm.as_mut() {
+                n.opened(Err((code::BAD_PROJECT, &e)));
+            }
+            return Err(e);
+        }
+    };
+    if let Some(n) = nsm.as_mut() {
+        n.opened(Ok(path));
+        app.desk.session_manager = Some(n.summary());
+    }
     let mut remote = options.osc.map(Remote::bind).transpose()?;
     if let Some(r) = &remote {
         app.desk.remote = Some(r.summary());
         app.desk.say(format!("OSC remote on {}", r.local_addr()));
     }
     let mut surface = None;
+    start_picture(&mut app, options);
     let theme = Theme::from_env();
 
     // Restore the terminal before a panic message is printed.
@@ -260,6 +301,7 @@ pub fn run(path: &Path, options: &ConsoleOptions, started: Instant) -> Result<()
                 remote: remote.as_mut(),
                 surface: &mut surface,
                 client: &options.client_name,
+                nsm: nsm.as_mut(),
             },
             &count,
             &mut stats,
@@ -415,6 +457,7 @@ struct Listening<'a> {
     surface: &'a mut Option<Surface>,
     /// The JACK client name (the surface's is `NAME-surface`).
     client: &'a str,
+    nsm: Option<&'a mut SessionManager>,
 }
 
 fn event_loop<W: Write>(
@@ -431,13 +474,14 @@ fn event_loop<W: Write>(
         mut remote,
         surface,
         client,
+        mut nsm,
     } = listening;
     let mut pacer = Pacer::default();
     let mut last_frame: Option<(Instant, bool)> = None;
     loop {
         let now = Instant::now();
         let mut wait = pacer.wait(app, now);
-        if remote.is_some() || surface.is_some() {
+        if remote.is_some() || surface.is_some() || nsm.is_some() {
             // The remote is read between frames: keep it answered quickly.
             wait = wait.min(REMOTE_POLL);
         }
@@ -475,6 +519,12 @@ fn event_loop<W: Write>(
         surface::follow(surface, app, client);
         if let Some(s) = surface.as_mut() {
             if s.poll(app, Instant::now()) {
+                signals.mirror(app);
+                key = true;
+            }
+        }
+        if let Some(n) = nsm.as_deref_mut() {
+            if n.poll(app) {
                 signals.mirror(app);
                 key = true;
             }

@@ -47,6 +47,10 @@ fn main() -> ExitCode {
     let Some(command) = cli.command else {
         let result = match &cli.session {
             Some(session) => console::run(session, &console_options(&cli.console), started),
+            None if std::env::var_os("NSM_URL").is_some_and(|u| !u.is_empty()) => {
+                let url = std::env::var("NSM_URL").unwrap_or_default();
+                dubstage::headless::run_managed(&url, &console_options(&cli.console), started)
+            }
             None => {
                 eprintln!(
                     "dubstage: give a session to open (dubstage SESSION.ron) or a subcommand; `dubstage demo` opens the demo; --help lists them"
@@ -136,6 +140,7 @@ fn console_options(args: &ConsoleArgs) -> ConsoleOptions {
             .surface
             .as_deref()
             .and_then(dubstage::model::surface::SurfaceKind::parse),
+        video: args.video.clone(),
     }
 }
 

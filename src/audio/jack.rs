@@ -122,6 +122,15 @@ impl jack::ProcessHandler for Process {
     }
 }
 
+/// What dubstage, as the transport master, asks of the JACK transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransportAction {
+    Start,
+    Stop,
+    /// To a sample of the session (JACK frame 0 is the session start).
+    Locate(u64),
+}
+
 /// A running JACK client.
 pub struct JackBackend {
     /// `None` only while being dropped.
@@ -254,6 +263,25 @@ impl JackBackend {
 
     pub fn is_gone(&self) -> bool {
         self.state.gone.load(Ordering::Acquire)
+    }
+
+    /// Drive the JACK transport (as its master), from the control side:
+    /// libjack queues the request and the server applies it at the next
+    /// cycle, for every client at once (dubstage follows it like the rest).
+    pub fn drive_transport(&self, action: TransportAction) -> Result<(), JackError> {
+        let client = self.client.as_ref().ok_or("the JACK client is closing")?;
+        let transport = client.as_client().transport();
+        let result = match action {
+            TransportAction::Start => transport.start(),
+            TransportAction::Stop => transport.stop(),
+            TransportAction::Locate(frame) => {
+                let frame = Frames::try_from(frame).map_err(|_| {
+                    format!("sample {frame} is past what the JACK transport can hold")
+                })?;
+                transport.locate(frame)
+            }
+        };
+        result.map_err(|e| format!("the JACK transport refused: {e}"))
     }
 
     /// Tell JACK when the outputs' latency has changed (a limiter switched

@@ -137,7 +137,7 @@ pub fn build(
     let (mut commands, command_rx) = HeapRb::<ToEngine>::new(COMMAND_SLOTS).split();
     let (report_tx, reports) = HeapRb::<FromEngine>::new(REPORT_SLOTS).split();
     let mut rt = Realtime::new(live, command_rx, report_tx, Arc::clone(&sync));
-    rt.follow_jack_transport = session.audio.follow_jack_transport;
+    rt.follow_jack_transport = session.audio.follows_jack();
     rt.set_loudness_tap(tap_writer);
     if position > 0 {
         rt.locate(position, false);
@@ -224,6 +224,15 @@ impl Engine {
     /// Ask the realtime thread for something; false when its ring is full.
     pub fn send(&mut self, command: ToEngine) -> bool {
         self.commands.try_push(command).is_ok()
+    }
+
+    /// Drive the JACK transport as its master. `Ok(false)` when not on
+    /// JACK (the silent clock has no transport to drive).
+    pub fn drive_transport(&self, action: jack::TransportAction) -> Result<bool, String> {
+        match &self.backend {
+            Some(Backend::Jack(j)) if !j.is_gone() => j.drive_transport(action).map(|()| true),
+            _ => Ok(false),
+        }
     }
 
     /// A structural edit: compile `session` anew and swap it in at the playhead.

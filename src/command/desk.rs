@@ -13,6 +13,7 @@ use super::loudness_view::LoudnessView;
 use super::meters::Meters;
 use super::pass::Pass;
 use super::strip::{StripId, StripSettings, FADER_FLOOR_DB, FADER_TOP_DB};
+use crate::audio::jack::TransportAction;
 use crate::audio::{AudioBackend, Engine, EngineOptions, EngineStatus};
 use crate::bounce::{self};
 use crate::edit::grid::Grid;
@@ -23,7 +24,7 @@ use crate::media::overview::Overviews;
 use crate::media::pool::MediaPool;
 use crate::model::file;
 use crate::model::timecode::TimecodeClock;
-use crate::model::{LaneTarget, Marker, Session};
+use crate::model::{LaneTarget, Session};
 
 /// The narrowest zoom: samples per timeline column at 48 kHz (10 ms).
 pub const MIN_ZOOM: u64 = 480;
@@ -154,6 +155,10 @@ pub struct Desk {
     pub remote: Option<String>,
     /// The MIDI control surface wanted, the CC being learned, its state.
     pub surface: super::surface_setup::SurfaceDesk,
+    /// The NSM session manager's state in a line, under one (`:remote`).
+    pub session_manager: Option<String>,
+    /// The picture player (xjadeo) started by `:video`, killed with the desk.
+    pub picture: Option<crate::picture::PicturePlayer>,
 }
 
 /// What to open a session with.
@@ -216,6 +221,8 @@ impl Desk {
             processing: Default::default(),
             remote: None,
             surface: super::surface_setup::SurfaceDesk::wanting(surface),
+            session_manager: None,
+            picture: None,
         }
     }
 
@@ -344,7 +351,9 @@ impl Desk {
     }
 
     pub fn play(&mut self) {
-        if self.engine.is_some() {
+        if self.drive_jack(TransportAction::Start) {
+            // The engine starts with the JACK transport, as it follows it.
+        } else if self.engine.is_some() {
             self.send(ToEngine::Play);
         } else {
             self.free_run = Some(Instant::now());
@@ -354,7 +363,9 @@ impl Desk {
     }
 
     pub fn stop(&mut self) {
-        self.send(ToEngine::Stop);
+        if !self.drive_jack(TransportAction::Stop) {
+            self.send(ToEngine::Stop);
+        }
         self.free_run = None;
         self.transport.state = TransportState::Stopped;
         self.changed = true;
@@ -363,7 +374,9 @@ impl Desk {
     /// Move the playhead (and, in visual mode, the end of the selection).
     pub fn locate(&mut self, position: u64) {
         let position = position.min(self.end());
-        self.send(ToEngine::Locate(position));
+        if !self.drive_jack(TransportAction::Locate(position)) {
+            self.send(ToEngine::Locate(position));
+        }
         if self.engine.is_some() {
             self.pending_locate = Some(position);
         }
@@ -705,7 +718,7 @@ impl Desk {
         });
         self.resend_limiters();
         self.send(ToEngine::ReturnToStart(s.audio.return_to_start));
-        self.send(ToEngine::FollowJackTransport(s.audio.follow_jack_transport));
+        self.send(ToEngine::FollowJackTransport(s.audio.follows_jack()));
     }
 
     /// Put back an earlier state of the session (undo, redo, recover):
@@ -736,36 +749,6 @@ impl Desk {
         self.changed = true;
     }
 
-    // ---- markers ----
-
-    /// Add a marker at `position`; a marker already there is renamed.
-    pub fn add_marker(&mut self, name: String, position: u64) {
-        match self
-            .session
-            .markers
-            .iter_mut()
-            .find(|m| m.position == position)
-        {
-            Some(m) => m.name = name,
-            None => {
-                self.session.markers.push(Marker { name, position });
-                self.session.markers.sort_by_key(|m| m.position);
-            }
-        }
-        self.changed = true;
-    }
-
-    /// The marker nearest `position` within `tolerance` samples.
-    pub fn marker_near(&self, position: u64, tolerance: u64) -> Option<usize> {
-        self.session
-            .markers
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| m.position.abs_diff(position) <= tolerance)
-            .min_by_key(|(_, m)| m.position.abs_diff(position))
-            .map(|(i, _)| i)
-    }
-
     // ---- files ----
 }
 
@@ -790,6 +773,7 @@ fn same_structure(a: &Session, b: &Session) -> bool {
         s.markers.clear();
         s.audio.return_to_start = false;
         s.audio.follow_jack_transport = false;
+        s.audio.jack_transport_master = false;
         s.name.clear();
         s
     };

@@ -1,6 +1,7 @@
 //! Timeline commands: markers, zoom and scrolling, and the console's options.
 
 use super::desk::{Desk, MIN_ZOOM};
+use super::jack_transport::TransportMode;
 use super::spec::{desk, Args, CommandSpec, Kind};
 
 pub(super) static COMMANDS: &[CommandSpec] = &[
@@ -64,7 +65,7 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &["se"],
         "OPTION",
         Kind::Edit,
-        "Set an option: follow, return-to-start, jack-transport, loop (noX, X!, X?)",
+        "Set an option: follow, return-to-start, jack-transport, loop (noX, X!, X?); transport master|follow|off",
         set,
     ),
 ];
@@ -126,9 +127,18 @@ pub const OPTIONS: &[(&str, &str)] = &[
         "start, stop and locate with the JACK transport (saved)",
     ),
     ("loop", "loop the selection or the session while rolling"),
+    (
+        "transport",
+        "master|follow|off: drive the JACK transport, follow it, or neither (saved)",
+    ),
 ];
 
 fn set(d: &mut Desk, a: &Args) -> Result<(), String> {
+    if let Some(w) = a.word(0) {
+        if let Some(rest) = w.strip_prefix("transport") {
+            return set_transport(d, rest, a.word(1));
+        }
+    }
     let w = a
         .word(0)
         .ok_or("set what? follow, return-to-start, jack-transport, loop")?;
@@ -154,7 +164,7 @@ fn set(d: &mut Desk, a: &Args) -> Result<(), String> {
     let now = match name {
         "follow" => d.view.follow,
         "return-to-start" => d.session.audio.return_to_start,
-        "jack-transport" => d.session.audio.follow_jack_transport,
+        "jack-transport" => d.session.audio.follows_jack(),
         "loop" => d.loop_range.is_some(),
         _ => {
             return Err(format!(
@@ -180,12 +190,11 @@ fn set(d: &mut Desk, a: &Args) -> Result<(), String> {
                 e.send(crate::engine::msg::ToEngine::ReturnToStart(v));
             }
         }
-        "jack-transport" => {
-            d.session.audio.follow_jack_transport = v;
-            if let Some(e) = &mut d.engine {
-                e.send(crate::engine::msg::ToEngine::FollowJackTransport(v));
-            }
-        }
+        "jack-transport" => d.set_transport_mode(if v {
+            TransportMode::Follow
+        } else {
+            TransportMode::Off
+        }),
         _ => {
             if v != now {
                 d.toggle_loop();
@@ -194,5 +203,39 @@ fn set(d: &mut Desk, a: &Args) -> Result<(), String> {
     }
     d.say(format!("{}{name}", if v { "" } else { "no" }));
     d.changed = true;
+    Ok(())
+}
+
+/// `:set transport MODE` (or `transport=MODE`); `:set transport` says it.
+fn set_transport(d: &mut Desk, rest: &str, word: Option<&str>) -> Result<(), String> {
+    let value = match rest.strip_prefix('=') {
+        Some(v) => Some(v),
+        None if rest.is_empty() || rest == "?" => word,
+        None => {
+            return Err(format!(
+                "no option is called \"transport{rest}\" (:set transport {})",
+                TransportMode::NAMES
+            ))
+        }
+    };
+    let Some(value) = value else {
+        d.say(format!("transport={}", d.transport_mode().name()));
+        return Ok(());
+    };
+    let mode = TransportMode::parse(value)?;
+    d.set_transport_mode(mode);
+    let on_jack = matches!(
+        d.status.as_ref().map(|s| &s.backend),
+        Some(crate::audio::AudioBackend::Jack(_))
+    );
+    d.say(format!(
+        "transport={}{}",
+        mode.name(),
+        if mode != TransportMode::Off && !on_jack {
+            " (not on JACK now: it takes effect when the engine is)"
+        } else {
+            ""
+        }
+    ));
     Ok(())
 }

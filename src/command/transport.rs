@@ -179,16 +179,50 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &[],
         "",
         Kind::View,
-        "Say where the OSC remote listens and what it has received (--osc PORT)",
+        "Say where the OSC remote listens and what it has received (--osc PORT), and the NSM session manager's state",
         remote,
+    ),
+    desk(
+        "video",
+        &[],
+        "[FILE [START]]",
+        Kind::Transport,
+        "Show FILE in xjadeo on the JACK transport (START: the picture's first frame's timecode); no FILE: say what plays; video off: close it",
+        video,
     ),
 ];
 
+fn video(d: &mut Desk, a: &Args) -> Result<(), String> {
+    match a.word(0) {
+        None => {
+            let line = d.picture_line();
+            d.say(line);
+            Ok(())
+        }
+        Some("off") => {
+            d.picture = None;
+            d.say("picture closed");
+            Ok(())
+        }
+        Some(file) => {
+            let file = file.to_string();
+            d.start_video(std::path::Path::new(&file), a.word(1))
+        }
+    }
+}
+
 fn remote(d: &mut Desk, _: &Args) -> Result<(), String> {
-    let line = d.remote.clone().ok_or(
-        "no OSC remote: open the session with --osc PORT (man dubstage, OSC REMOTE CONTROL)",
-    )?;
-    d.say(line);
+    let lines: Vec<String> = [d.remote.clone(), d.session_manager.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if lines.is_empty() {
+        return Err(
+            "no OSC remote: open the session with --osc PORT (man dubstage, OSC REMOTE CONTROL)"
+                .into(),
+        );
+    }
+    d.say(lines.join("; "));
     Ok(())
 }
 

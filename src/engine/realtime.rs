@@ -306,7 +306,9 @@ impl Realtime {
             None => u64::MAX,
         };
         self.jack_seen = Some((rolling, frame));
-        if frame != expected && expected != u64::MAX {
+        // The first look (following just switched on) joins JACK where it is.
+        let first = expected == u64::MAX;
+        if (first && frame != self.position) || (frame != expected && !first) {
             self.locate(frame, rolling);
             return;
         }

@@ -72,6 +72,17 @@ pub struct AudioSettings {
     /// CCs learned with `:learn`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub midi_learn: Vec<CcBinding>,
+    /// Drive the JACK transport: play, stop and locate start, stop and
+    /// locate it (and dubstage follows it, as every client does).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub jack_transport_master: bool,
+}
+
+impl AudioSettings {
+    /// Whether the engine follows the JACK transport (as follower or master).
+    pub fn follows_jack(&self) -> bool {
+        self.follow_jack_transport || self.jack_transport_master
+    }
 }
 
 /// Timecode rate and start.

@@ -10,6 +10,7 @@
 pub mod address;
 pub mod learn;
 pub mod mcu;
+pub mod nsm;
 pub mod server;
 pub mod surface;
 
