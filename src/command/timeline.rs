@@ -65,7 +65,7 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &["se"],
         "OPTION",
         Kind::Edit,
-        "Set an option: follow, return-to-start, jack-transport, loop (noX, X!, X?); transport master|follow|off",
+        "Set follow, return-to-start, jack-transport, loop (noX, X!, X?); transport master|follow|off",
         set,
     ),
 ];

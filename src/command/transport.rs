@@ -179,7 +179,7 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &[],
         "",
         Kind::View,
-        "Say where the OSC remote listens and what it has received (--osc PORT), and the NSM session manager's state",
+        "Say where the OSC remote listens, what it received, and the NSM session manager's state",
         remote,
     ),
     desk(
@@ -187,7 +187,7 @@ pub(super) static COMMANDS: &[CommandSpec] = &[
         &[],
         "[FILE [START]]",
         Kind::Transport,
-        "Show FILE in xjadeo on the JACK transport (START: the picture's first frame's timecode); no FILE: say what plays; video off: close it",
+        "Show FILE in xjadeo on the JACK transport from START; no FILE: say what plays; off: close it",
         video,
     ),
 ];

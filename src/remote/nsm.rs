@@ -143,9 +143,15 @@ pub fn parse_url(url: &str) -> Result<SocketAddr, String> {
     if host.is_empty() {
         return Err(bad("no host"));
     }
-    let mut found = (host, port)
-        .to_socket_addrs()
-        .map_err(|e| bad(&format!("cannot find host {host}: {e}")))?;
+    let mut found = match (host, port).to_socket_addrs() {
+        Ok(found) => found,
+        // Managers name their host by its name, which a machine without
+        // itself in /etc/hosts cannot look up: that host is this one.
+        Err(_) if this_host().is_some_and(|name| name.eq_ignore_ascii_case(host)) => {
+            return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+        }
+        Err(e) => return Err(bad(&format!("cannot find host {host}: {e}"))),
+    };
     // The manager answers on IPv4 as a rule: prefer that address.
     let all: Vec<SocketAddr> = found.by_ref().collect();
     all.iter()
@@ -153,6 +159,18 @@ pub fn parse_url(url: &str) -> Result<SocketAddr, String> {
         .or(all.first())
         .copied()
         .ok_or_else(|| bad(&format!("host {host} has no address")))
+}
+
+/// This machine's host name.
+fn this_host() -> Option<String> {
+    let mut name = [0u8; 256];
+    // SAFETY: the buffer is writable for its whole length, which is passed.
+    let status = unsafe { libc::gethostname(name.as_mut_ptr().cast(), name.len()) };
+    if status != 0 {
+        return None;
+    }
+    let end = name.iter().position(|&b| b == 0)?;
+    std::str::from_utf8(&name[..end]).ok().map(str::to_string)
 }
 
 /// The announce message.
@@ -501,6 +519,9 @@ mod tests {
             "127.0.0.1:17777".parse().unwrap()
         );
         assert_eq!(parse_url("osc.udp://localhost:9000").unwrap().port(), 9000);
+        // Managers name this machine by its host name, found or not.
+        let here = format!("osc.udp://{}:9001/", this_host().unwrap());
+        assert_eq!(parse_url(&here).unwrap().port(), 9001);
         for bad in [
             "",
             "osc.tcp://127.0.0.1:1/",
