@@ -8,6 +8,7 @@
 
 mod common;
 
+use std::collections::HashMap;
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -26,6 +27,8 @@ struct Manager {
     port: u16,
     socket: UdpSocket,
     root: PathBuf,
+    /// Each client's last dirty state the manager reported.
+    dirty_states: HashMap<String, bool>,
 }
 
 fn ray_daemon() -> PathBuf {
@@ -100,6 +103,7 @@ impl Manager {
             port,
             socket,
             root,
+            dirty_states: HashMap::new(),
         };
         // Announce as a GUI (until it answers: the daemon takes a moment to
         // come up); a GUI is told every client's dirty state.
@@ -151,6 +155,13 @@ impl Manager {
                 continue;
             };
             if let Ok((_, OscPacket::Message(m))) = rosc::decoder::decode_udp(&buf[..n]) {
+                if let (Some(OscType::String(client)), Some(OscType::Int(dirty))) =
+                    (m.args.first(), m.args.get(1))
+                {
+                    if m.addr == "/ray/gui/client/dirty" {
+                        self.dirty_states.insert(client.clone(), *dirty != 0);
+                    }
+                }
                 if wanted(&m) {
                     return Some(m);
                 }
@@ -173,8 +184,13 @@ impl Manager {
         })
     }
 
-    /// The dirty state a client reports, as the manager passes it on.
+    /// The dirty state a client reports, as the manager passes it on: the
+    /// last one the manager sent, which may have come while waiting for
+    /// something else (a save's clean state before the save's reply).
     fn dirty(&mut self, client: &str, dirty: bool) {
+        if self.dirty_states.get(client) == Some(&dirty) {
+            return;
+        }
         let client = client.to_string();
         self.wait(
             &format!("{client} {}", if dirty { "dirty" } else { "clean" }),
