@@ -101,6 +101,8 @@ pub struct App {
     redo: Vec<Snapshot>,
     /// What a control surface's gesture started from.
     gesture: Option<Snapshot>,
+    /// A line runs as part of the open gesture ([`App::run_line_in_gesture`]).
+    gesture_line: bool,
     /// The last edit, as a command line, and its count.
     last_edit: Option<(String, Option<u32>)>,
     pub overlay: Option<Overlay>,
@@ -133,6 +135,7 @@ impl App {
             undo: Vec::new(),
             redo: Vec::new(),
             gesture: None,
+            gesture_line: false,
             last_edit: None,
             overlay: None,
             quit: false,
@@ -524,30 +527,45 @@ impl App {
 
     fn run(&mut self, spec: &'static CommandSpec, args: Args, line: Option<&str>) {
         match spec.run {
-            Run::Desk(f) => {
-                let before = (spec.kind == Kind::Edit).then(|| Snapshot {
-                    session: self.desk.session.clone(),
-                    solo: self.desk.solo.clone(),
-                });
-                if let Err(e) = f(&mut self.desk, &args) {
-                    self.desk.complain(e);
+            Run::Desk(f) if spec.kind == Kind::Edit && !self.gesture_line => {
+                self.outside_gesture(|app| app.run_edit(f, spec, &args, line));
+            }
+            Run::Desk(f) => self.run_edit(f, spec, &args, line),
+            Run::App(action) => self.app_action(action, args),
+        }
+    }
+
+    /// Run a desk command; an edit is one undo step, or part of the open
+    /// gesture when it runs in one.
+    fn run_edit(
+        &mut self,
+        f: fn(&mut Desk, &Args) -> Result<(), String>,
+        spec: &'static CommandSpec,
+        args: &Args,
+        line: Option<&str>,
+    ) {
+        let before = (spec.kind == Kind::Edit).then(|| Snapshot {
+            session: self.desk.session.clone(),
+            solo: self.desk.solo.clone(),
+        });
+        if let Err(e) = f(&mut self.desk, args) {
+            self.desk.complain(e);
+        }
+        if let Some(before) = before {
+            if before.session != self.desk.session || before.solo != self.desk.solo {
+                if !(self.gesture_line && self.in_gesture()) {
+                    self.push_undo(before);
                 }
-                if let Some(before) = before {
-                    if before.session != self.desk.session || before.solo != self.desk.solo {
-                        self.push_undo(before);
-                        if let Some(line) = line {
-                            let mut l = line.to_string();
-                            if let Some(w) = args.words.first() {
-                                if spec.takes_key && !l.ends_with(w.as_str()) {
-                                    l = format!("{l} {w}");
-                                }
-                            }
-                            self.last_edit = Some((l, args.count));
+                if let Some(line) = line {
+                    let mut l = line.to_string();
+                    if let Some(w) = args.words.first() {
+                        if spec.takes_key && !l.ends_with(w.as_str()) {
+                            l = format!("{l} {w}");
                         }
                     }
+                    self.last_edit = Some((l, args.count));
                 }
             }
-            Run::App(action) => self.app_action(action, args),
         }
     }
 
@@ -704,6 +722,10 @@ impl App {
     }
 
     fn undo_redo(&mut self, count: u32, undo: bool) {
+        self.outside_gesture(|app| app.undo_redo_now(count, undo));
+    }
+
+    fn undo_redo_now(&mut self, count: u32, undo: bool) {
         let mut done = 0;
         for _ in 0..count {
             let (from, to) = if undo {

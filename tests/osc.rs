@@ -109,11 +109,14 @@ fn strips_commands_and_the_transport_by_osc() {
     let track = &app.desk.session.tracks[anna];
     assert_eq!((track.pan, track.mute), (-0.3, true));
 
-    // Each is an edit like a key's: undo takes them back one by one.
+    // Each is an edit like a key's, undone by `u`; the fader and pan moves
+    // are a gesture, one step, which the mute (an edit of its own) closed.
     app.type_keys("u").unwrap();
     assert!(!app.desk.session.tracks[anna].mute);
-    app.type_keys("uu").unwrap();
+    assert_eq!(app.desk.session.tracks[anna].pan, -0.3);
+    app.type_keys("u").unwrap();
     assert_eq!(fader(&app, "Production dialog"), 0.0);
+    assert_eq!(app.desk.session.tracks[anna].pan, 0.0);
 
     // A command line, answered with its message.
     app.desk.strip = anna;
@@ -158,6 +161,68 @@ fn strips_commands_and_the_transport_by_osc() {
     send(&c, to, "/dubstage/transport/stop", vec![]);
     settle(&mut remote, &mut app, 8);
     assert!(!app.desk.rolling());
+}
+
+#[test]
+fn a_fader_moved_by_osc_is_one_undo_step_once_it_rests() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = demo_app(dir.path());
+    app.desk.pass.release = Duration::from_millis(200);
+    let mut remote = Remote::bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let to = remote.local_addr();
+    let c = client();
+    let (undo, _) = app.undo_depth();
+
+    // A fader pulled down in 40 steps, as a remote sends it.
+    for step in 1..=40 {
+        send(
+            &c,
+            to,
+            "/dubstage/strip/fader",
+            vec![OscType::Int(1), OscType::Float(-0.25 * step as f32)],
+        );
+    }
+    settle(&mut remote, &mut app, 40);
+    let first = StripId::all(&app.desk.session)[0];
+    assert_eq!(first.fader(&app.desk.session), Some(-10.0));
+    // Still moving: no step yet; at rest, one.
+    assert_eq!(app.undo_depth().0, undo);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while app.undo_depth().0 == undo {
+        assert!(Instant::now() < deadline, "the gesture never ended");
+        remote.poll(&mut app);
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(app.undo_depth().0, undo + 1);
+    app.type_keys("u").unwrap();
+    assert_eq!(first.fader(&app.desk.session), Some(0.0));
+
+    // An undo in the middle of a move takes back what moved so far; the
+    // rest of the move is a step of its own.
+    for db in [-1.0, -2.0] {
+        send(
+            &c,
+            to,
+            "/dubstage/strip/fader",
+            vec![OscType::Int(1), OscType::Float(db)],
+        );
+    }
+    settle(&mut remote, &mut app, 42);
+    app.type_keys("u").unwrap();
+    assert_eq!(first.fader(&app.desk.session), Some(0.0));
+    send(
+        &c,
+        to,
+        "/dubstage/strip/fader",
+        vec![OscType::Int(1), OscType::Float(-3.0)],
+    );
+    settle(&mut remote, &mut app, 43);
+    std::thread::sleep(Duration::from_millis(250));
+    remote.poll(&mut app);
+    app.type_keys("u").unwrap();
+    assert_eq!(first.fader(&app.desk.session), Some(0.0));
+    app.type_keys("<C-r>").unwrap();
+    assert_eq!(first.fader(&app.desk.session), Some(-3.0));
 }
 
 #[test]

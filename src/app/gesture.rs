@@ -2,6 +2,12 @@
 //! (or a knob turned until it rests) is one undo step, however many MIDI
 //! messages it took. While the transport rolls over lanes that write, the
 //! automation pass already keeps the undo step; the gesture then adds none.
+//! An OSC remote's fader and pan moves are gestures the same way, until
+//! they rest for the automation release time.
+//!
+//! Undo keeps whole states, so nothing else may land inside a gesture: an
+//! edit or an undo made while one is open closes it (one step), is a step
+//! of its own, and a new gesture goes on from there.
 
 use super::App;
 
@@ -16,6 +22,29 @@ impl App {
     /// Whether a gesture is open.
     pub fn in_gesture(&self) -> bool {
         self.gesture.is_some()
+    }
+
+    /// Run `line` as part of the gesture, opening one if none is: its change
+    /// joins the gesture's undo step instead of making one of its own.
+    pub fn run_line_in_gesture(&mut self, line: &str) {
+        self.begin_gesture();
+        self.gesture_line = true;
+        self.run_line(line, None);
+        self.gesture_line = false;
+    }
+
+    /// Do `step` (an edit or an undo) between gestures: an open gesture is
+    /// closed first and opened again after, so undo steps keep their order.
+    pub(super) fn outside_gesture<R>(&mut self, step: impl FnOnce(&mut App) -> R) -> R {
+        let open = self.in_gesture();
+        if open {
+            self.end_gesture();
+        }
+        let done = step(self);
+        if open {
+            self.begin_gesture();
+        }
+        done
     }
 
     /// The gesture is over: one undo step for what it changed.

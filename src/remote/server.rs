@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use rosc::{OscMessage, OscPacket, OscType};
 
-use super::address::{read, Request, Target, PREFIX};
+use super::address::{read, Control, Request, Target, PREFIX};
 use crate::app::App;
 use crate::command::strip::StripId;
 
@@ -47,6 +47,8 @@ pub struct Remote {
     counts: RemoteCounts,
     last_feedback: Option<Instant>,
     buffer: Vec<u8>,
+    /// When a fader or pan last moved, while its gesture is open.
+    moved: Option<Instant>,
 }
 
 impl Remote {
@@ -65,6 +67,7 @@ impl Remote {
             counts: RemoteCounts::default(),
             last_feedback: None,
             buffer: vec![0; rosc::decoder::MTU],
+            moved: None,
         })
     }
 
@@ -105,6 +108,11 @@ impl Remote {
                 }
                 Err(_) => self.counts.malformed += 1,
             }
+        }
+        let release = app.desk.pass.release;
+        if self.moved.is_some_and(|t| t.elapsed() >= release) {
+            self.moved = None;
+            app.end_gesture();
         }
         app.desk.remote = Some(self.summary());
         any
@@ -165,7 +173,14 @@ impl Remote {
                         // this one for it, then give the selection back.
                         let selected = app.desk.strip;
                         app.desk.strip = place;
-                        app.run_line(&line, None);
+                        if matches!(control, Control::Fader(_) | Control::Pan(_)) {
+                            // A moving fader sends a message per step: one
+                            // gesture, one undo step, until it rests.
+                            app.run_line_in_gesture(&line);
+                            self.moved = Some(Instant::now());
+                        } else {
+                            app.run_line(&line, None);
+                        }
                         app.desk.strip = selected.min(strips.len().saturating_sub(1));
                         app.desk.changed = true;
                     }
