@@ -638,7 +638,7 @@ fn the_engine_publishes_live_loudness_while_playing() {
 /// messages, sysex and a full ring (dropped and counted), in and out.
 #[test]
 fn the_midi_pump_never_allocates() {
-    use dubstage::audio::midi::{pump, MidiEvent, MIDI_SLOTS};
+    use dubstage::audio::midi::{pump, MidiEvent, EVENT_BYTES, MIDI_SLOTS};
     use std::sync::atomic::Ordering;
     let (mut pump, mut rings) = pump();
     let cycle: Vec<Vec<u8>> = vec![
@@ -674,9 +674,15 @@ fn the_midi_pump_never_allocates() {
     }
     assert_eq!(got.len(), MIDI_SLOTS);
     assert_eq!(got[0].data(), &[0xE0, 0x00, 0x60]);
-    assert_eq!(got[2].len, 7, "sysex keeps its length");
-    assert_eq!(got[2].data(), &[0xF0, 0x00, 0x00]);
+    assert_eq!(got[2].len, 7, "a short sysex is kept whole");
+    assert_eq!(got[2].data(), &[0xF0, 0x00, 0x00, 0x66, 0x14, 0x00, 0xF7]);
     assert_eq!(got[4].data(), &[0x3C]);
+    let long = MidiEvent::new(&[0xF0; 40]);
+    assert_eq!(
+        (long.len, long.data().len()),
+        (40, EVENT_BYTES),
+        "a long one keeps its length"
+    );
     let offered = (MIDI_SLOTS / 5 + 10) * 5;
     assert_eq!(
         rings.counts.dropped.load(Ordering::Relaxed) as usize,

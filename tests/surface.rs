@@ -125,6 +125,18 @@ impl MidiBox {
         }
         String::from_utf8_lossy(&shown).into_owned()
     }
+
+    /// The cell of `channel` on `row` of the scribble strips, as the
+    /// display messages dubstage sent leave it.
+    fn cell(&self, row: u8, channel: u8) -> Option<String> {
+        let offset = row * 56 + channel * mcu::CELL as u8;
+        self.heard.iter().rev().find_map(|e| match e.data() {
+            [0xF0, 0, 0, 0x66, 0x14, 0x12, at, text @ .., 0xF7] if *at == offset => {
+                Some(String::from_utf8_lossy(text).trim_end().to_string())
+            }
+            _ => None,
+        })
+    }
 }
 
 /// Let the surface and the app run (with a box listening) until `done`.
@@ -218,6 +230,15 @@ fn a_mackie_control_moves_the_desk_and_is_shown_it() {
         &mut midi,
         "the release",
         |_, _, m| m.fader(0) == Some(mcu::fader_of_db(-6.0)),
+    );
+    // The scribble strip names the strip and shows its level.
+    let name = mcu::cell_name(&strips[0].name(&app.desk.session));
+    run_until(
+        &mut app,
+        &mut surface,
+        &mut midi,
+        "the scribble strip",
+        |_, _, m| m.cell(0, 0) == Some(name.clone()) && m.cell(1, 0).as_deref() == Some("-6.0"),
     );
     assert_eq!(app.undo_depth().0, undo_before + 1, "one gesture, one undo");
     let before_gesture = app.desk.session.tracks[0].fader_db;

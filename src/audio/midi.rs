@@ -4,9 +4,10 @@
 //! events between the ports and two lock-free rings ([`MidiPump`]); what
 //! the events mean is read on the console's thread.
 //!
-//! Events are kept as up to three bytes (every channel message); a longer
-//! one (sysex) keeps its first three bytes and its length, so the reader
-//! can count and ignore it. A full ring drops the event and counts it.
+//! Events are kept as up to [`EVENT_BYTES`] bytes (every channel message,
+//! and the short sysex of a display cell); a longer one keeps its first
+//! bytes and its length, so the reader can count and ignore it, and is
+//! never sent truncated. A full ring drops the event and counts it.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -18,20 +19,23 @@ use ringbuf::{HeapCons, HeapProd, HeapRb};
 /// Events each ring holds.
 pub const MIDI_SLOTS: usize = 4096;
 
+/// Bytes an event keeps.
+pub const EVENT_BYTES: usize = 16;
+
 /// One MIDI event as the rings carry it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct MidiEvent {
     /// The event's length in bytes (255 for anything longer).
     pub len: u8,
-    /// Its first (up to) three bytes.
-    pub bytes: [u8; 3],
+    /// Its first (up to) [`EVENT_BYTES`] bytes.
+    pub bytes: [u8; EVENT_BYTES],
 }
 
 impl MidiEvent {
-    /// An event of `bytes` (the first three kept, the length noted).
+    /// An event of `bytes` (the first [`EVENT_BYTES`] kept, the length noted).
     pub fn new(bytes: &[u8]) -> MidiEvent {
-        let mut kept = [0u8; 3];
-        let n = bytes.len().min(3);
+        let mut kept = [0u8; EVENT_BYTES];
+        let n = bytes.len().min(EVENT_BYTES);
         kept[..n].copy_from_slice(&bytes[..n]);
         MidiEvent {
             len: bytes.len().min(255) as u8,
@@ -39,9 +43,10 @@ impl MidiEvent {
         }
     }
 
-    /// The bytes kept (all of them for a channel message).
+    /// The bytes kept (all of them unless the event is longer than
+    /// [`EVENT_BYTES`]).
     pub fn data(&self) -> &[u8] {
-        &self.bytes[..(self.len as usize).min(3)]
+        &self.bytes[..(self.len as usize).min(EVENT_BYTES)]
     }
 }
 
@@ -192,9 +197,11 @@ impl MidiPorts {
         self.rings.incoming.try_pop()
     }
 
-    /// Queue `bytes` for the output; false (and counted) when full.
+    /// Queue `bytes` for the output; false (and counted) when full or
+    /// longer than an event keeps.
     pub fn send(&mut self, bytes: &[u8]) -> bool {
-        let ok = self.rings.outgoing.try_push(MidiEvent::new(bytes)).is_ok();
+        let ok = bytes.len() <= EVENT_BYTES
+            && self.rings.outgoing.try_push(MidiEvent::new(bytes)).is_ok();
         if !ok {
             self.rings.counts.dropped.fetch_add(1, Ordering::Relaxed);
         }

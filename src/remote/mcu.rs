@@ -344,6 +344,42 @@ pub fn digit(place: usize, code: u8) -> [u8; 3] {
     ]
 }
 
+/// Characters in one strip's cell of a row of the scribble-strip display.
+pub const CELL: usize = 7;
+
+/// The sysex that writes `text` into the cell of `channel` (0..7) on `row`
+/// (0 top, 1 bottom) of the display: Mackie Control's LCD message
+/// (`F0 00 00 66 14 12 offset text F7`, 56 characters a row), the text cut
+/// or padded to [`CELL`] characters, anything not printable ASCII a blank.
+pub fn lcd(row: u8, channel: u8, text: &str) -> [u8; 15] {
+    let mut out = [0x20u8; 15];
+    out[..6].copy_from_slice(&[0xF0, 0x00, 0x00, 0x66, 0x14, 0x12]);
+    out[6] = (row.min(1) * 56 + (channel & 0x07) * CELL as u8) & 0x7F;
+    for (slot, c) in out[7..7 + CELL].iter_mut().zip(text.bytes()) {
+        *slot = if (0x20..0x7F).contains(&c) { c } else { 0x20 };
+    }
+    out[14] = 0xF7;
+    out
+}
+
+/// A strip's name in a cell: as it is when it fits, else without spaces,
+/// then without as many lower-case vowels (last first, never the first
+/// letter) as it takes, then cut.
+pub fn cell_name(name: &str) -> String {
+    let mut short: Vec<u8> = name.bytes().filter(u8::is_ascii).collect();
+    if short.len() > CELL {
+        short.retain(|&c| c != b' ');
+    }
+    while short.len() > CELL {
+        match short.iter().skip(1).rposition(|c| b"aeiou".contains(c)) {
+            Some(at) => short.remove(at + 1),
+            None => break,
+        };
+    }
+    short.truncate(CELL);
+    String::from_utf8(short).unwrap_or_default()
+}
+
 /// The display code of a character (the MCU's: letters 0x01..0x1A).
 pub fn code_of(c: u8) -> u8 {
     match c {
@@ -489,5 +525,25 @@ mod tests {
         assert_eq!(digit(9, b'4'), [0xB0, 0x40, 0x34]);
         assert_eq!(code_of(b'A'), 0x01);
         assert_eq!(code_of(b'7'), 0x37);
+    }
+
+    #[test]
+    fn scribble_strip_cells() {
+        // Bottom row, channel 2: offset 56 + 14.
+        assert_eq!(
+            lcd(1, 2, "-6.0"),
+            [0xF0, 0, 0, 0x66, 0x14, 0x12, 70, b'-', b'6', b'.', b'0', b' ', b' ', b' ', 0xF7]
+        );
+        assert_eq!(
+            &lcd(0, 7, "Prdctndlg\u{e9}")[6..14],
+            &[49, b'P', b'r', b'd', b'c', b't', b'n', b'd']
+        );
+        assert_eq!(&lcd(0, 0, "a\u{7f}\tb")[7..11], b"a  b");
+        assert_eq!(cell_name("Anna"), "Anna");
+        assert_eq!(cell_name("Room tone"), "Roomton");
+        assert_eq!(cell_name("Production dialog"), "Prdctnd");
+        assert_eq!(cell_name("Effects 2"), "Effcts2");
+        assert_eq!(cell_name("Zoë"), "Zo");
+        assert_eq!(cell_name(""), "");
     }
 }

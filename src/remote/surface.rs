@@ -52,6 +52,8 @@ struct Shown {
     rings: [Option<u8>; 8],
     digits: [u8; mcu::DIGITS],
     meters: Option<Instant>,
+    /// The scribble strips' cells, top row then bottom.
+    cells: [Option<String>; 16],
 }
 
 impl Default for Shown {
@@ -62,6 +64,7 @@ impl Default for Shown {
             rings: [None; 8],
             digits: [0xFF; mcu::DIGITS],
             meters: None,
+            cells: Default::default(),
         }
     }
 }
@@ -404,6 +407,13 @@ impl Surface {
                 self.shown.rings[c as usize] = Some(ring[2]);
                 self.send(&ring);
             }
+            // The scribble strip: the name above, the fader's level below.
+            let name = strip
+                .map(|st| mcu::cell_name(&st.name(s)))
+                .unwrap_or_default();
+            let level = db.map(level_text).unwrap_or_default();
+            self.cell(0, c, name);
+            self.cell(1, c, level);
         }
         self.led(Button::Play, desk.rolling());
         self.led(Button::Stop, !desk.rolling());
@@ -435,12 +445,31 @@ impl Surface {
         }
     }
 
+    fn cell(&mut self, row: u8, channel: u8, text: String) {
+        let at = row as usize * CHANNELS as usize + channel as usize;
+        if self.shown.cells[at].as_ref() != Some(&text) {
+            self.send(&mcu::lcd(row, channel, &text));
+            self.shown.cells[at] = Some(text);
+        }
+    }
+
     fn led(&mut self, button: Button, on: bool) {
         let note = button.note() as usize;
         if self.shown.leds[note] != Some(on) {
             self.shown.leds[note] = Some(on);
             self.send(&mcu::led(button, on));
         }
+    }
+}
+
+/// A fader level in a display cell: `-6.5`, `+4.0`, `0.0`, `-inf`.
+fn level_text(db: f32) -> String {
+    if db == f32::NEG_INFINITY || db < -144.0 {
+        "-inf".into()
+    } else if db.abs() < 0.05 {
+        "0.0".into()
+    } else {
+        format!("{db:+.1}")
     }
 }
 
