@@ -116,7 +116,7 @@ fn jack_is_told_the_output_limiters_latency() {
     let dir = tempfile::tempdir().unwrap();
     let mut session = busy_session(dir.path());
     session.printmaster.limiter.on = true;
-    let expected = dubstage::engine::output::latency_of(&session) as u32;
+    let expected = dubstage::engine::plan::latency_of(&session) as u32;
     assert!(expected > 0);
     let mut engine = engine(&session, dir.path());
     let name = match &engine.status().backend {

@@ -120,6 +120,14 @@ fn the_realtime_thread_never_allocates() {
     // A reverb return on the aux bus the sends feed.
     session.buses[0].strip.reverb.on = true;
     session.buses[0].strip.reverb.mix = 100.0;
+    // A denoiser on the first track (automated below) and on the last (not),
+    // the others delayed to keep in step.
+    for t in [0, session.tracks.len() - 1] {
+        let denoise = &mut session.tracks[t].strip.denoise;
+        denoise.on = true;
+        denoise.amount_db = 18.0;
+        denoise.profile = Some([-40.0; dubstage::model::strip::NOISE_BANDS]);
+    }
     // Automation on every kind of lane, read and being written; the last
     // two tracks stay without, so that their strips run side by side.
     let mut extra = session.tracks[0].clone();
@@ -135,6 +143,7 @@ fn the_realtime_thread_never_allocates() {
             (LaneTarget::Send("Production".into()), -20.0, -6.0),
             (LaneTarget::Strip(StripParam::HpfFreq), 60.0, 200.0),
             (LaneTarget::Strip(StripParam::ReverbMix), 0.0, 40.0),
+            (LaneTarget::Strip(StripParam::DenoiseAmount), 6.0, 24.0),
         ] {
             let mut lane = Lane::new(target);
             lane.mode = AutoMode::Touch;
@@ -355,6 +364,50 @@ fn play_to(rig: &mut Rig, end: u64, latency: u64) -> Vec<f32> {
         std::thread::sleep(Duration::from_micros(100));
     }
     heard
+}
+
+/// A denoiser makes its track late by a frame and every other track is
+/// delayed to match: playback is the bounce, that much later, sample for
+/// sample, automation included.
+#[test]
+fn with_denoisers_on_playback_is_the_bounce_late_by_their_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut session = busy_session(dir.path());
+    let room = common::signal(48_000, 3);
+    let profile = dubstage::dsp::denoise::learn(&[&room[..]], RATE).unwrap();
+    for t in [0, 2] {
+        let d = &mut session.tracks[t].strip.denoise;
+        d.on = true;
+        d.profile = Some(profile);
+        d.amount_db = 20.0;
+    }
+    let mut lane = Lane::new(LaneTarget::Volume);
+    lane.mode = AutoMode::Read;
+    lane.points = vec![
+        Breakpoint {
+            at: 10_000,
+            value: 0.0,
+        },
+        Breakpoint {
+            at: 10_100,
+            value: -30.0,
+        },
+    ];
+    session.tracks[1].lanes.push(lane);
+    let (_, offline) = bounce_f32(&session, dir.path(), 4096);
+    let pm = &offline[output("PM")][0];
+    let end = session.end();
+
+    let mut rig = Rig::new(&session, dir.path());
+    let latency = rig.rt.output_latency() as u64;
+    assert_eq!(latency, dubstage::dsp::denoise::FRAME as u64);
+    let heard = play_to(&mut rig, end, latency);
+    let played = (end - latency) as usize;
+    assert_eq!(
+        first_difference(&heard[..played], &pm[..played]),
+        None,
+        "playback differs from the bounce"
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@
 pub mod automation;
 mod bouncing;
 pub mod console;
+mod denoise;
 pub mod desk;
 pub mod edit;
 pub mod files;

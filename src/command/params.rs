@@ -1,5 +1,5 @@
 //! The strip parameters as a person types and steps them: every
-//! channel-strip parameter of a track or bus (trim, polarity, hum
+//! channel-strip parameter of a track or bus (denoiser, trim, polarity, hum
 //! remover, filters, EQ bands, gate, compressor, reverb) and the true-peak limiter of a stem or the
 //! printmaster, by name, with its unit, the series it steps along, how it
 //! is shown and parsed; and which one the console has picked.
@@ -78,6 +78,10 @@ use StripParam as P;
 
 /// Every parameter, in signal order: the channel strip's, then the limiter's.
 pub static PARAMS: &[ParamSpec] = &[
+    s("denoise.on", P::DenoiseOn, Unit::Switch),
+    s("denoise.amount", P::DenoiseAmount, Unit::Db(1.0)),
+    s("denoise.sensitivity", P::DenoiseSensitivity, Unit::Db(1.0)),
+    s("denoise.smoothing", P::DenoiseSmoothing, Unit::Percent),
     s("trim", P::Trim, Unit::Db(0.5)),
     s("polarity", P::Invert, Unit::Polarity),
     s("hum.on", P::HumOn, Unit::Switch),
@@ -137,7 +141,7 @@ pub static PARAMS: &[ParamSpec] = &[
 ];
 
 /// Index in [`PARAMS`] of the first limiter parameter.
-pub(super) const FIRST_LIMITER: usize = 53;
+pub(super) const FIRST_LIMITER: usize = 57;
 
 /// Third-octave centre frequencies (ISO 266), 10 Hz to 20 kHz.
 pub const THIRD_OCTAVES: [f32; 34] = [
@@ -434,7 +438,7 @@ mod tests {
         for (i, p) in PARAMS.iter().enumerate() {
             assert_eq!(find(p.name), Some(i), "{}", p.name);
         }
-        assert_eq!(find("INVERT"), Some(1));
+        assert_eq!(find("INVERT"), find("polarity"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use super::strip::StripId;
 use crate::engine::msg::ToEngine;
 use crate::engine::output::PM_LIMITER;
 use crate::model::limiter::{Limiter, LimiterParam};
-use crate::model::strip::Strip;
+use crate::model::strip::{Strip, StripParam};
 
 /// Why `strip` does not have `param`.
 pub(super) fn no_such(strip: StripId, param: Param) -> String {
@@ -71,6 +71,17 @@ impl Desk {
             return Err("not a number".into());
         }
         let message = match (strip, param) {
+            (StripId::Bus(_), Param::Strip(p)) if p.is_denoise() => {
+                return Err("the denoiser works on tracks, not on buses".into());
+            }
+            (StripId::Track(i), Param::Strip(StripParam::DenoiseOn)) => {
+                // On or off changes the track's latency: a new plan.
+                let s = &mut self.session.tracks.get_mut(i).ok_or("no such track")?.strip;
+                s.set(StripParam::DenoiseOn, value);
+                let set = s.get(StripParam::DenoiseOn);
+                self.reload();
+                return Ok(set);
+            }
             (StripId::Track(i), Param::Strip(p)) => {
                 let s = &mut self.session.tracks.get_mut(i).ok_or("no such track")?.strip;
                 s.set(p, value);

@@ -15,6 +15,16 @@ impl Delay {
         }
     }
 
+    /// The delay, in samples.
+    pub fn len(&self) -> usize {
+        self.line.len()
+    }
+
+    /// Whether it delays nothing.
+    pub fn is_empty(&self) -> bool {
+        self.line.is_empty()
+    }
+
     /// Forget the signal: silence comes out next.
     pub fn clear(&mut self) {
         self.line.fill(0.0);

@@ -5,6 +5,7 @@ pub mod across;
 pub mod biquad;
 pub mod cascade;
 pub mod delay;
+pub mod denoise;
 pub mod downmix;
 pub mod dynamics;
 pub mod fade;

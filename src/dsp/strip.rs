@@ -1,6 +1,8 @@
-//! A channel strip at work: trim and polarity, hum notches, high- and
-//! low-pass filters, four EQ bands, expander/gate, compressor and reverb,
-//! in that order, on up to six channels with linked dynamics. Settings change through [`Strip::set`]
+//! A channel strip at work: the broadband denoiser (or, on a strip
+//! without one, the delay that keeps it in step with those that have
+//! one), trim and polarity, hum notches, high- and low-pass filters, four
+//! EQ bands, expander/gate, compressor and reverb, in that order, on up
+//! to six channels with linked dynamics. Settings change through [`Strip::set`]
 //! and take effect on the next sample; nothing here allocates.
 //!
 //! Each channel's filters are one cascade of up to eight sections, run as
@@ -14,6 +16,8 @@
 use super::across::run_chains;
 use super::biquad::{Coefficients, State, BUTTERWORTH4_Q, BUTTERWORTH_Q};
 use super::cascade::Chain;
+use super::delay::Delay;
+use super::denoise::Denoiser;
 use super::dynamics::Dynamics;
 use super::gain::db_to_gain;
 use super::hum::HumRemover;
@@ -48,6 +52,11 @@ pub struct StripProcessor {
     /// Its lines are allocated with the strip, so switching it on in the
     /// callback allocates nothing.
     reverb: Reverb,
+    /// Made with the strip when its denoiser is on (turning it on or off
+    /// changes the strip's latency, so the desk compiles a new plan).
+    denoiser: Option<Box<Denoiser>>,
+    /// Per channel: the delay that brings the strip to the plan's latency.
+    compensation: Vec<Delay>,
 }
 
 fn pass_sections(
@@ -94,6 +103,11 @@ impl StripProcessor {
             dynamics: Dynamics::default(),
             hum: HumRemover::new(&settings.hum, rate),
             reverb: Reverb::new(&settings.reverb, rate),
+            denoiser: settings
+                .denoise
+                .on
+                .then(|| Box::new(Denoiser::new(&settings.denoise, MAX_CHANNELS, rate))),
+            compensation: Vec::new(),
         };
         p.prepare();
         p
@@ -118,7 +132,10 @@ impl StripProcessor {
     fn prepare(&mut self) {
         let s = &self.settings;
         let rate = self.rate as f64;
-        self.bypassed = s.is_bypassed();
+        self.bypassed = s.is_bypassed() && self.denoiser.is_none() && self.compensation.is_empty();
+        if let Some(d) = self.denoiser.as_mut() {
+            d.configure(&s.denoise);
+        }
         let polarity = if s.invert { -1.0 } else { 1.0 };
         self.trim = db_to_gain(s.trim_db) * polarity;
         let mut used = 0;
@@ -151,6 +168,49 @@ impl StripProcessor {
         }
     }
 
+    /// Samples by which the strip's output is late: its denoiser's frame
+    /// and the delay added to match the plan.
+    pub fn latency(&self) -> usize {
+        self.own_latency() + self.compensation.first().map_or(0, Delay::len)
+    }
+
+    /// The latency of the strip's own processing (its denoiser).
+    pub fn own_latency(&self) -> usize {
+        self.denoiser.as_ref().map_or(0, |d| d.latency())
+    }
+
+    /// Delay the strip by `samples` more (off the realtime thread, when the
+    /// plan is compiled), so it is as late as the latest strip.
+    pub fn compensate(&mut self, samples: usize) {
+        self.compensation = if samples == 0 {
+            Vec::new()
+        } else {
+            (0..MAX_CHANNELS).map(|_| Delay::new(samples)).collect()
+        };
+        self.prepare();
+    }
+
+    /// Forget what the denoiser and the compensating delay hold (after a
+    /// locate).
+    pub fn clear_latency(&mut self) {
+        if let Some(d) = self.denoiser.as_mut() {
+            d.clear();
+        }
+        for d in &mut self.compensation {
+            d.clear();
+        }
+    }
+
+    /// The denoiser or the compensating delay, first.
+    fn front(&mut self, channels: &mut [Vec<f32>], from: usize, to: usize) {
+        if let Some(d) = self.denoiser.as_mut() {
+            d.process(channels, from, to);
+        }
+        for (delay, plane) in self.compensation.iter_mut().zip(channels.iter_mut()) {
+            delay.process(&mut plane[from..to]);
+        }
+    }
+
     /// Hum notches, after the trim.
     fn remove_hum(&mut self, channels: &mut [Vec<f32>], from: usize, to: usize) {
         if self.settings.hum.on {
@@ -179,6 +239,7 @@ impl StripProcessor {
         }
         let count = channels.len().min(MAX_CHANNELS);
         let channels = &mut channels[..count];
+        self.front(channels, from, to);
         self.apply_trim(channels, from, to);
         self.remove_hum(channels, from, to);
         run_chains(self.chains(channels, from, to));
@@ -198,6 +259,7 @@ impl StripProcessor {
             (!strip.bypassed).then_some((&mut **strip, &mut channels[..count]))
         }
         for (strip, channels) in members.iter_mut().filter_map(live) {
+            strip.front(channels, 0, n);
             strip.apply_trim(channels, 0, n);
             strip.remove_hum(channels, 0, n);
         }
@@ -230,6 +292,8 @@ impl StripProcessor {
         let (a_count, b_count) = (a_channels.len(), b_channels.len());
         let a_channels = &mut a_channels[..a_count.min(MAX_CHANNELS)];
         let b_channels = &mut b_channels[..b_count.min(MAX_CHANNELS)];
+        a.front(a_channels, 0, n);
+        b.front(b_channels, 0, n);
         a.apply_trim(a_channels, 0, n);
         b.apply_trim(b_channels, 0, n);
         a.remove_hum(a_channels, 0, n);

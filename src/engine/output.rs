@@ -31,10 +31,11 @@ pub const PM_LIMITER: usize = 3;
 /// Most channels an output has.
 const MAX_CHANNELS: usize = 8;
 
-/// Samples by which the outputs of `session` are late, with its limiters
-/// as they are set: one limiter's lookahead for the stems' limiters (if
-/// any is on) and one for the printmaster's.
-pub fn latency_of(session: &crate::model::Session) -> usize {
+/// Samples by which the output limiters of `session` make its outputs
+/// late, as they are set: one limiter's lookahead for the stems' limiters
+/// (if any is on) and one for the printmaster's (the whole latency is
+/// [`super::plan::latency_of`]).
+pub fn limiters_latency_of(session: &crate::model::Session) -> usize {
     let stems = crate::model::StemKind::ALL
         .iter()
         .any(|&k| session.stems.strip(k).limiter.on);

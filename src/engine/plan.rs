@@ -175,6 +175,34 @@ pub struct Plan {
     pub end: u64,
     /// The lanes playback follows; swapped whole when they are edited.
     pub automation: Box<Automation>,
+    /// Samples every track's strip is late by: its denoiser's frame, or a
+    /// delay to match the tracks that have one. Buses, stems and
+    /// automation follow the tracks' audio that much later.
+    pub strip_latency: usize,
+}
+
+/// Samples by which the outputs of `session` are late: its tracks'
+/// denoisers' frame and its output limiters' lookahead.
+pub fn latency_of(session: &Session) -> usize {
+    strip_latency_of(session) + super::output::limiters_latency_of(session)
+}
+
+/// Samples by which the tracks of `session` come out of their strips late:
+/// a denoiser's frame if any track's denoiser is on.
+pub fn strip_latency_of(session: &Session) -> usize {
+    if session.tracks.iter().any(|t| t.strip.denoise.on) {
+        crate::dsp::denoise::FRAME
+    } else {
+        0
+    }
+}
+
+/// A bus's strip as the engine runs it: without a denoiser (it works on
+/// tracks, whose latency the plan keeps in step; the desk refuses it on a
+/// bus).
+fn bus_strip(mut strip: crate::model::strip::Strip) -> crate::model::strip::Strip {
+    strip.denoise.on = false;
+    strip
 }
 
 fn dest(session: &Session, output: &Output) -> Dest {
@@ -319,7 +347,7 @@ impl Plan {
                 solo_safe: b.solo_safe,
                 audible: true,
                 dest: dest(session, &b.output),
-                strip: StripProcessor::new(b.strip, session.sample_rate),
+                strip: StripProcessor::new(bus_strip(b.strip), session.sample_rate),
             })
             .collect();
         let stem_gains = StemKind::ALL.map(|k| {
@@ -357,7 +385,15 @@ impl Plan {
             ),
             end: session.end(),
             automation: Box::new(Automation::compile(session)),
+            strip_latency: 0,
         };
+        // Every track as late as the latest: the rest of the mix in step.
+        let latest = plan.tracks.iter().map(|t| t.strip.latency()).max();
+        plan.strip_latency = latest.unwrap_or(0);
+        for t in plan.tracks.iter_mut() {
+            let own = t.strip.own_latency();
+            t.strip.compensate(plan.strip_latency - own);
+        }
         plan.update_solo();
         for t in plan.tracks.iter_mut() {
             t.live = t.matrix;
@@ -367,6 +403,21 @@ impl Plan {
     }
 
     /// True when the bus chain from `dest` on passes through bus `bus`.
+    /// Samples by which the outputs are late: the strips' latency and the
+    /// output limiters' lookahead.
+    pub fn latency(&self) -> usize {
+        self.strip_latency + self.output.latency()
+    }
+
+    /// Forget what the strips' delays and the output limiters hold (after
+    /// a jump): what comes out next starts from silence.
+    pub fn clear_delays(&mut self) {
+        self.output.reset();
+        for t in self.tracks.iter_mut() {
+            t.strip.clear_latency();
+        }
+    }
+
     fn routes_through(&self, mut dest: Dest, bus: usize) -> bool {
         for _ in 0..=self.buses.len() {
             match dest {

@@ -9,7 +9,8 @@ use crate::dsp::pan::MAX_OUT;
 use crate::dsp::strip::{Member, StripProcessor, GROUP};
 
 /// Mix `frames` frames of `plan.track_inputs`, which hold timeline samples
-/// from `position` on, into the stem, M&E and printmaster buffers. `frames`
+/// from `position` on, into the stem, M&E and printmaster buffers (which
+/// then hold timeline samples from `position - plan.strip_latency`). `frames`
 /// must not exceed `plan.max_block`.
 pub fn process(plan: &mut Plan, position: u64, frames: usize) {
     let n = frames.min(plan.max_block);
@@ -23,6 +24,9 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
         }
     }
 
+    // The strips' output is `strip_latency` late: what follows them, and
+    // the automation of it all, is that much behind the tracks' input.
+    let position = position.saturating_sub(plan.strip_latency as u64);
     let Plan {
         tracks,
         track_inputs,
@@ -39,7 +43,10 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
     let mut group: [Option<Member<'_>>; GROUP] = Default::default();
     let mut members = 0;
     for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
-        if automated(t) || !track.heard() || track.strip.is_bypassed() {
+        // A strip that delays runs unheard too, so that nothing stale
+        // comes out of it when it is heard again.
+        let delays = track.strip.latency() > 0;
+        if automated(t) || (!track.heard() && !delays) || track.strip.is_bypassed() {
             continue;
         }
         group[members] = Some((&mut track.strip, &mut input[..track.channels]));

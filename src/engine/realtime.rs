@@ -155,8 +155,9 @@ impl Realtime {
         self.sync.loop_end.store(end, Ordering::Release);
         self.sync.seek_gen.store(self.generation, Ordering::Release);
         self.live.feeds.discard();
-        // What the output limiters held belongs to the old position.
-        self.live.plan.output.reset();
+        // What the strips' delays and the output limiters held belongs to
+        // the old position.
+        self.live.plan.clear_delays();
         self.transport = Transport::Locating {
             generation: self.generation,
             roll,
@@ -271,9 +272,10 @@ impl Realtime {
         }
     }
 
-    /// Samples by which the outputs are late (the output limiters' lookahead).
+    /// Samples by which the outputs are late (the strips' latency and the
+    /// output limiters' lookahead).
     pub fn output_latency(&self) -> usize {
-        self.live.plan.output.latency()
+        self.live.plan.latency()
     }
 
     /// Frames one call of [`Realtime::run`] can produce.

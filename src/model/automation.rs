@@ -41,7 +41,11 @@ impl LaneTarget {
             "mute" => Some(LaneTarget::Mute),
             _ => match name.strip_prefix("send.") {
                 Some(bus) if !bus.is_empty() => Some(LaneTarget::Send(bus.to_string())),
-                _ => StripParam::parse(name).map(LaneTarget::Strip),
+                // The denoiser's switch changes the strip's latency: not
+                // something a lane can move while playing.
+                _ => StripParam::parse(name)
+                    .filter(|&p| p != StripParam::DenoiseOn)
+                    .map(LaneTarget::Strip),
             },
         }
     }

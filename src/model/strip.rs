@@ -1,5 +1,5 @@
-//! A channel strip's processing, as saved: input trim and polarity, a hum
-//! remover, high- and low-pass filters, a four-band EQ, an expander/gate,
+//! A channel strip's processing, as saved: a broadband denoiser, input
+//! trim and polarity, a hum remover, high- and low-pass filters, a four-band EQ, an expander/gate,
 //! a compressor and a reverb.
 //! Everything defaults to off, so a strip left alone passes its signal
 //! untouched, bit for bit.
@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Strip {
-    /// Input gain in dB, before everything else.
+    /// The broadband denoiser, first (missing in older sessions: off).
+    pub denoise: Denoise,
+    /// Input gain in dB, after the denoiser.
     pub trim_db: f32,
     /// Invert the polarity.
     pub invert: bool,
@@ -23,6 +25,42 @@ pub struct Strip {
     pub hum: Hum,
     /// The reverb, last (missing in older sessions: off).
     pub reverb: Reverb,
+}
+
+/// Bands of a learned noise profile (a third of an octave apart, 20 Hz
+/// to 20 kHz).
+pub const NOISE_BANDS: usize = 32;
+
+/// The broadband spectral denoiser: a noise profile learned from room
+/// tone, taken down by up to `amount_db`. Its frames make the strip late
+/// by 2048 samples while it is on; the engine keeps every other path in
+/// step.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Denoise {
+    pub on: bool,
+    /// The most a bin is taken down, dB (0 to 40).
+    pub amount_db: f32,
+    /// How far above the learned profile the noise is taken to reach, dB
+    /// (-12 to 24): higher takes more away.
+    pub sensitivity_db: f32,
+    /// How much each bin's gain leans on the last frame's, % (0 to 100):
+    /// more is steadier (less "musical noise"), less follows faster.
+    pub smoothing: f32,
+    /// The learned noise: power per band, dB (`None`: not learned yet).
+    pub profile: Option<[f32; NOISE_BANDS]>,
+}
+
+impl Default for Denoise {
+    fn default() -> Denoise {
+        Denoise {
+            on: false,
+            amount_db: 12.0,
+            sensitivity_db: 6.0,
+            smoothing: 90.0,
+            profile: None,
+        }
+    }
 }
 
 /// Most harmonics the hum remover notches (the fundamental included).
@@ -234,6 +272,7 @@ impl Default for Strip {
             },
         ];
         Strip {
+            denoise: Denoise::default(),
             trim_db: 0.0,
             invert: false,
             hpf: Filter::default(),
@@ -250,6 +289,10 @@ impl Default for Strip {
 /// A strip parameter that can be changed while playing (and automated).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum StripParam {
+    DenoiseOn,
+    DenoiseAmount,
+    DenoiseSensitivity,
+    DenoiseSmoothing,
     Trim,
     Invert,
     HumOn,
@@ -296,6 +339,10 @@ impl StripParam {
     pub fn all() -> impl Iterator<Item = StripParam> {
         use StripParam::*;
         let head = [
+            DenoiseOn,
+            DenoiseAmount,
+            DenoiseSensitivity,
+            DenoiseSmoothing,
             Trim,
             Invert,
             HumOn,
@@ -341,6 +388,10 @@ impl StripParam {
         use StripParam::*;
         let eq = |b: u8, what: &str| format!("eq{}.{what}", b as u32 + 1);
         match self {
+            DenoiseOn => "denoise.on".into(),
+            DenoiseAmount => "denoise.amount".into(),
+            DenoiseSensitivity => "denoise.sensitivity".into(),
+            DenoiseSmoothing => "denoise.smoothing".into(),
             Trim => "trim".into(),
             Invert => "polarity".into(),
             HumOn => "hum.on".into(),
@@ -387,12 +438,22 @@ impl StripParam {
         StripParam::all().find(|p| p.name() == name)
     }
 
+    /// A parameter of the denoiser.
+    pub fn is_denoise(self) -> bool {
+        use StripParam::*;
+        matches!(
+            self,
+            DenoiseOn | DenoiseAmount | DenoiseSensitivity | DenoiseSmoothing
+        )
+    }
+
     /// A switch: 0 is off, 1 is on.
     pub fn is_switch(self) -> bool {
         use StripParam::*;
         matches!(
             self,
-            Invert
+            DenoiseOn
+                | Invert
                 | HumOn
                 | HpfOn
                 | HpfSlope24
@@ -431,6 +492,9 @@ impl StripParam {
             ReverbDecay => (0.1, 20.0),
             ReverbSize | ReverbDamping | ReverbWidth | ReverbMix => (0.0, 100.0),
             ReverbEarly => (-48.0, 6.0),
+            DenoiseAmount => (0.0, 40.0),
+            DenoiseSensitivity => (-12.0, 24.0),
+            DenoiseSmoothing => (0.0, 100.0),
             _ => (0.0, 5000.0),
         }
     }
@@ -448,6 +512,8 @@ impl StripParam {
             GateHold | GateRelease | CompRelease | HumFreq => 10.0,
             ReverbDecay => 0.1,
             ReverbPredelay | ReverbSize | ReverbDamping | ReverbWidth | ReverbMix => 5.0,
+            DenoiseAmount | DenoiseSensitivity => 1.0,
+            DenoiseSmoothing => 5.0,
             _ => 0.5,
         }
     }
@@ -469,6 +535,7 @@ impl Strip {
             && !self.compressor.on
             && !self.hum.on
             && !self.reverb.on
+            && !self.denoise.on
     }
 
     /// Set one parameter (switches take 0 or 1), clamped to a sane range.
@@ -531,6 +598,12 @@ impl Strip {
             StripParam::ReverbEarly => self.reverb.early_db = value.clamp(-48.0, 6.0),
             StripParam::ReverbWidth => self.reverb.width = value.clamp(0.0, 100.0),
             StripParam::ReverbMix => self.reverb.mix = value.clamp(0.0, 100.0),
+            StripParam::DenoiseOn => self.denoise.on = on(value),
+            StripParam::DenoiseAmount => self.denoise.amount_db = value.clamp(0.0, 40.0),
+            StripParam::DenoiseSensitivity => {
+                self.denoise.sensitivity_db = value.clamp(-12.0, 24.0)
+            }
+            StripParam::DenoiseSmoothing => self.denoise.smoothing = value.clamp(0.0, 100.0),
         }
     }
 
@@ -582,6 +655,10 @@ impl Strip {
             StripParam::ReverbEarly => self.reverb.early_db,
             StripParam::ReverbWidth => self.reverb.width,
             StripParam::ReverbMix => self.reverb.mix,
+            StripParam::DenoiseOn => switch(self.denoise.on),
+            StripParam::DenoiseAmount => self.denoise.amount_db,
+            StripParam::DenoiseSensitivity => self.denoise.sensitivity_db,
+            StripParam::DenoiseSmoothing => self.denoise.smoothing,
         }
     }
 

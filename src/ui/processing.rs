@@ -1,6 +1,6 @@
 //! The processing panel, in the mixer's place (`ss`): the selected
-//! track's or bus's channel strip section by section (hum remover and
-//! reverb included), or the selected
+//! track's or bus's channel strip section by section (denoiser, hum
+//! remover and reverb included), or the selected
 //! stem's or printmaster's limiter, with the picked parameter highlighted.
 
 use ratatui::buffer::Buffer;
@@ -11,7 +11,7 @@ use crate::app::App;
 use crate::command::params::{find, show, PARAMS};
 use crate::command::strip::StripId;
 use crate::command::Desk;
-use crate::engine::output::latency_of;
+use crate::engine::plan::latency_of;
 
 /// A piece of a row: text, and the parameter it shows (if any).
 type Piece = (String, Option<usize>);
@@ -34,7 +34,35 @@ fn row(desk: &Desk, strip: StripId, label: &str, fields: &[(&str, &str, usize)])
 }
 
 fn strip_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
+    let mut denoise = row(
+        desk,
+        strip,
+        "denoise",
+        &[
+            ("", "denoise.on", 4),
+            ("down ", "denoise.amount", 6),
+            ("sens ", "denoise.sensitivity", 6),
+            ("smooth ", "denoise.smoothing", 4),
+        ],
+    );
+    let learned = match strip {
+        StripId::Track(t) => desk
+            .session
+            .tracks
+            .get(t)
+            .map(|t| t.strip.denoise.profile.is_some()),
+        _ => None,
+    };
+    denoise.push((
+        match learned {
+            Some(true) => "profile learned".into(),
+            Some(false) => "no profile (v, N)".into(),
+            None => "tracks only".into(),
+        },
+        None,
+    ));
     let mut rows = vec![
+        denoise,
         row(
             desk,
             strip,
