@@ -128,7 +128,7 @@ impl<'a> OfflineRenderer<'a> {
     /// (what comes out meanwhile is the silence they started with, and is
     /// not handed back); then each block is read `latency` ahead.
     fn steps(&mut self, start: u64, end: u64, block: usize) -> Steps {
-        let latency = self.plan.output.latency() as u64;
+        let latency = self.plan.latency() as u64;
         let prime = if self.next != Some(start) && latency > 0 {
             self.plan.output.reset();
             latency

@@ -11,6 +11,7 @@ use crate::dsp::gain::db_to_gain;
 use crate::dsp::pan::{self, Matrix, Position};
 use crate::dsp::strip::StripProcessor;
 use crate::media::pool::MediaPool;
+use crate::plugin::InsertChain;
 use crate::model::{
     Clip, FadeShape, Layout, LoopFill, Output, PanLaw, Session, StemKind, TrackFormat,
 };
@@ -71,7 +72,7 @@ pub struct Playlist {
 
 /// A track's strip compiled: its processing, format, fader, pan, mute and
 /// solo, and the matrix they make from each track channel to each output.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct TrackPlan {
     pub name: String,
     pub format: TrackFormat,
@@ -86,6 +87,8 @@ pub struct TrackPlan {
     pub audible: bool,
     pub dest: Dest,
     pub strip: StripProcessor,
+    /// LV2 inserts after the strip, with the track's latency compensation.
+    pub inserts: InsertChain,
     pub sends: Vec<SendPlan>,
     /// The pan matrix alone, before fader, mute and solo (pre-fader sends use it).
     pub panner: Matrix,
@@ -132,7 +135,7 @@ impl TrackPlan {
 }
 
 /// A bus compiled.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BusPlan {
     pub name: String,
     pub gain: f32,
@@ -143,10 +146,12 @@ pub struct BusPlan {
     pub audible: bool,
     pub dest: Dest,
     pub strip: StripProcessor,
+    /// LV2 inserts after the strip, with the bus's latency compensation.
+    pub inserts: InsertChain,
 }
 
 /// A session compiled for the engine, with its buffers.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Plan {
     pub sample_rate: u32,
     pub max_block: usize,
@@ -175,6 +180,11 @@ pub struct Plan {
     pub end: u64,
     /// The lanes playback follows; swapped whole when they are edited.
     pub automation: Box<Automation>,
+    /// Samples by which every path is late through the LV2 inserts, once
+    /// compensated (see [`Plan::compensate_inserts`]).
+    pub insert_latency: usize,
+    /// Inserts that could not run (missing or refused plugins), one line each.
+    pub insert_problems: Vec<String>,
 }
 
 fn dest(session: &Session, output: &Output) -> Dest {
@@ -270,6 +280,13 @@ impl Plan {
             })
             .collect();
         let layout = session.stems.layout;
+        let mut problems = Vec::new();
+        let chain = |owner: &str, inserts, channels, problems: &mut Vec<String>| {
+            let (chain, mut found) =
+                InsertChain::build(owner, inserts, channels, session.sample_rate, max_block);
+            problems.append(&mut found);
+            chain
+        };
         let tracks: Vec<TrackPlan> = session
             .tracks
             .iter()
@@ -291,6 +308,7 @@ impl Plan {
                 audible: true,
                 dest: dest(session, &t.output),
                 strip: StripProcessor::new(t.strip, session.sample_rate),
+                inserts: chain(&t.name, &t.inserts, t.format.channels(), &mut problems),
                 sends: t
                     .sends
                     .iter()
@@ -320,6 +338,7 @@ impl Plan {
                 audible: true,
                 dest: dest(session, &b.output),
                 strip: StripProcessor::new(b.strip, session.sample_rate),
+                inserts: chain(&b.name, &b.inserts, channels, &mut problems),
             })
             .collect();
         let stem_gains = StemKind::ALL.map(|k| {
@@ -357,13 +376,65 @@ impl Plan {
             ),
             end: session.end(),
             automation: Box::new(Automation::compile(session)),
+            insert_latency: 0,
+            insert_problems: problems,
         };
+        plan.compensate_inserts();
         plan.update_solo();
         for t in plan.tracks.iter_mut() {
             t.live = t.matrix;
             t.ramp_left = 0;
         }
         plan
+    }
+
+    /// Samples by which the outputs are late: the inserts' (compensated)
+    /// latency and the output limiters' lookahead.
+    pub fn latency(&self) -> usize {
+        self.insert_latency + self.output.latency()
+    }
+
+    /// Buses between `dest` and a stem.
+    fn depth(&self, mut dest: Dest) -> usize {
+        let mut d = 0;
+        while let Dest::Bus(b) = dest {
+            d += 1;
+            dest = self.buses[b].dest;
+            if d > self.buses.len() {
+                break;
+            }
+        }
+        d
+    }
+
+    /// Line every path up through the LV2 inserts' latency (the simplest
+    /// correct scheme, until per-path compensation joins it): every track
+    /// is padded to the most latent track's inserts `T`, every bus to the
+    /// most latent bus's `B`, and a track whose output passes fewer buses
+    /// than the deepest by `B` for each bus it skips. Every track output
+    /// then reaches the stems `T + depth * B` late. A send to a bus at a
+    /// different depth than the track's output is off by `B` per bus of
+    /// difference (only when a bus has a latent insert).
+    pub fn compensate_inserts(&mut self) {
+        let t_max = self.tracks.iter().map(|t| t.inserts.latency()).max().unwrap_or(0);
+        let b_max = self.buses.iter().map(|b| b.inserts.latency()).max().unwrap_or(0);
+        let depths: Vec<usize> = self.tracks.iter().map(|t| self.depth(t.dest)).collect();
+        let deepest = if b_max > 0 {
+            depths.iter().copied().max().unwrap_or(0)
+        } else {
+            0
+        };
+        for (t, depth) in self.tracks.iter_mut().zip(depths) {
+            let own = t.inserts.latency();
+            let skip = deepest.saturating_sub(depth) * b_max;
+            t.inserts.set_compensation(t_max - own + skip, t.channels);
+        }
+        let channels = self.channels;
+        for b in &mut self.buses {
+            let own = b.inserts.latency();
+            b.inserts.set_compensation(b_max - own, channels);
+        }
+        self.insert_latency = t_max + deepest * b_max;
     }
 
     /// True when the bus chain from `dest` on passes through bus `bus`.

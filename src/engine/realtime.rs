@@ -273,7 +273,7 @@ impl Realtime {
 
     /// Samples by which the outputs are late (the output limiters' lookahead).
     pub fn output_latency(&self) -> usize {
-        self.live.plan.output.latency()
+        self.live.plan.latency()
     }
 
     /// Frames one call of [`Realtime::run`] can produce.

@@ -289,6 +289,9 @@ pub enum StripParam {
     ReverbEarly,
     ReverbWidth,
     ReverbMix,
+    /// An input control of an LV2 insert: slot (0 on) and port index. Not
+    /// in [`StripParam::all`]; the insert's plugin says what it is.
+    Lv2 { slot: u8, port: u16 },
 }
 
 impl StripParam {
@@ -379,11 +382,20 @@ impl StripParam {
             ReverbEarly => "reverb.early".into(),
             ReverbWidth => "reverb.width".into(),
             ReverbMix => "reverb.mix".into(),
+            Lv2 { slot, port } => format!("lv2.{}.#{port}", slot as u32 + 1),
         }
     }
 
     /// The parameter called `name` (see [`StripParam::name`]).
     pub fn parse(name: &str) -> Option<StripParam> {
+        if let Some(rest) = name.strip_prefix("lv2.") {
+            let (slot, port) = rest.split_once(".#")?;
+            let slot = slot.parse::<u8>().ok()?.checked_sub(1)?;
+            return Some(StripParam::Lv2 {
+                slot,
+                port: port.parse().ok()?,
+            });
+        }
         StripParam::all().find(|p| p.name() == name)
     }
 
@@ -431,6 +443,8 @@ impl StripParam {
             ReverbDecay => (0.1, 20.0),
             ReverbSize | ReverbDamping | ReverbWidth | ReverbMix => (0.0, 100.0),
             ReverbEarly => (-48.0, 6.0),
+            // The plugin's own range: the insert chain clamps.
+            Lv2 { .. } => (f32::MIN, f32::MAX),
             _ => (0.0, 5000.0),
         }
     }
@@ -531,6 +545,8 @@ impl Strip {
             StripParam::ReverbEarly => self.reverb.early_db = value.clamp(-48.0, 6.0),
             StripParam::ReverbWidth => self.reverb.width = value.clamp(0.0, 100.0),
             StripParam::ReverbMix => self.reverb.mix = value.clamp(0.0, 100.0),
+            // The insert chain holds these (and the session's inserts).
+            StripParam::Lv2 { .. } => {}
         }
     }
 
@@ -582,6 +598,7 @@ impl Strip {
             StripParam::ReverbEarly => self.reverb.early_db,
             StripParam::ReverbWidth => self.reverb.width,
             StripParam::ReverbMix => self.reverb.mix,
+            StripParam::Lv2 { .. } => 0.0,
         }
     }
 
