@@ -249,3 +249,18 @@ pub fn problems(owner: &str, inserts: &[Insert], channels: usize) -> Vec<String>
 pub fn available() -> Result<(), String> {
     super::lib::lilv().map(|_| ()).map_err(|_| INSTALL_HINT.to_string())
 }
+
+/// Problems hosting the inserts of every track and bus of `session`, one
+/// line each (`Anna: insert 1 bypassed: plugin <...> is not installed`).
+pub fn session_problems(session: &crate::model::Session) -> Vec<String> {
+    let bus_channels = session.stems.layout.channels();
+    let tracks = session
+        .tracks
+        .iter()
+        .flat_map(|t| problems(&t.name, &t.inserts, t.format.channels()));
+    let buses = session
+        .buses
+        .iter()
+        .flat_map(|b| problems(&b.name, &b.inserts, bus_channels));
+    tracks.chain(buses).collect()
+}

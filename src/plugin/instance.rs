@@ -90,6 +90,8 @@ impl Instance {
         let plugin = world
             .lilv_plugin(&info.uri)
             .ok_or_else(|| format!("{who} is not installed"))?;
+        super::elf::check(std::path::Path::new(&info.library))
+            .map_err(|e| format!("{who}: {e}"))?;
         let lilv = world.lilv();
         let features = Features::new(sample_rate, max_block);
         // SAFETY: plugin belongs to the (locked) world; the feature array
@@ -170,10 +172,19 @@ impl Instance {
             }
         }
         instance.active = true;
-        // One short run of silence so a latency output holds its value.
+        // Short runs of silence until the latency output holds still (some
+        // plugins, nodelay among them, report a new setting a run late).
         let mut prime = vec![vec![0.0f32; max_block.min(64)]; instance.audio_in.len()];
         let n = prime.first().map_or(0, Vec::len);
-        instance.run(&mut prime, 0, n);
+        let mut last = usize::MAX;
+        for _ in 0..8 {
+            instance.run(&mut prime, 0, n);
+            let now = instance.latency();
+            if now == last {
+                break;
+            }
+            last = now;
+        }
         Ok(instance)
     }
 

@@ -4,6 +4,7 @@
 //! strip's chain of them ([`chain`]).
 
 pub mod chain;
+pub mod elf;
 pub mod features;
 pub mod instance;
 pub mod lib;
