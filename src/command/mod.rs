@@ -16,6 +16,7 @@ pub mod console;
 pub mod desk;
 pub mod edit;
 pub mod files;
+pub mod inserts;
 pub mod jack_transport;
 mod loudness;
 pub mod loudness_view;

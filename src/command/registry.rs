@@ -17,6 +17,7 @@ static SECTIONS: &[&[CommandSpec]] = &[
     super::edit::COMMANDS,
     super::automation::COMMANDS,
     super::strip_params::COMMANDS,
+    super::inserts::COMMANDS,
     super::loudness::COMMANDS,
     super::surface::COMMANDS,
 ];
