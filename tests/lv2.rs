@@ -33,7 +33,11 @@ fn sine(freq: f64, amplitude: f64, frames: usize) -> Vec<f32> {
 }
 
 /// A session with one mono track playing `signal` to DX through `inserts`.
-fn one_track(dir: &std::path::Path, signal: &[f32], inserts: Vec<Insert>) -> dubstage::model::Session {
+fn one_track(
+    dir: &std::path::Path,
+    signal: &[f32],
+    inserts: Vec<Insert>,
+) -> dubstage::model::Session {
     write_wav24(&dir.join("x.wav"), RATE, &[signal.to_vec()]);
     let mut s = session();
     s.sources.push(source("x", "x.wav"));
@@ -63,7 +67,15 @@ fn level(x: &[f32], a: usize, b: usize, amplitude: f64) -> f64 {
 
 /// fil4's measured gain in dB at `freq` with band 1 at 1 kHz, `gain` dB.
 fn fil4_gain(dir: &std::path::Path, freq: f64, gain: f32) -> f64 {
-    let eq = insert(FIL4, &[("sec1", 1.0), ("freq1", 1000.0), ("gain1", gain), ("q1", 0.6)]);
+    let eq = insert(
+        FIL4,
+        &[
+            ("sec1", 1.0),
+            ("freq1", 1000.0),
+            ("gain1", gain),
+            ("q1", 0.6),
+        ],
+    );
     // One second of the tone, measured over the last half second: a
     // whole number of periods of each frequency used (error < 0.001 dB).
     let tone = sine(freq, 0.25, 48_000);
@@ -82,13 +94,19 @@ fn fil4_bell_measures_its_gain_at_its_frequency_and_unity_far_away() {
     // (a 24-bit source and a float bounce: the tolerance is 20x that error).
     for gain in [6.0, -9.0] {
         let g = fil4_gain(d, 1000.0, gain);
-        assert!((g - f64::from(gain)).abs() < 0.01, "1 kHz at {gain} dB: {g:.4} dB");
+        assert!(
+            (g - f64::from(gain)).abs() < 0.01,
+            "1 kHz at {gain} dB: {g:.4} dB"
+        );
     }
     // A bell is symmetric in octaves about its centre (fil4 pre-warps, so
     // 2 kHz at 48 kHz still mirrors 500 Hz within a few hundredths), and
     // in between: 2.67 dB an octave out with this bandwidth.
     let (below, above) = (fil4_gain(d, 500.0, 6.0), fil4_gain(d, 2000.0, 6.0));
-    assert!((below - above).abs() < 0.05, "500 Hz {below:.3} dB, 2 kHz {above:.3} dB");
+    assert!(
+        (below - above).abs() < 0.05,
+        "500 Hz {below:.3} dB, 2 kHz {above:.3} dB"
+    );
     assert!(below > 1.0 && below < 5.0, "an octave out: {below:.3} dB");
     // Five octaves away: unity within 0.05 dB (measured 0.010 and 0.016).
     for freq in [30.0, 16_000.0] {
@@ -107,8 +125,16 @@ fn a_mono_plugin_runs_once_per_channel_on_a_stereo_track_and_a_stereo_one_whole(
     for uri in [FIL4, FIL4_STEREO] {
         let mut s = session();
         s.sources.push(source("st", "st.wav"));
-        let mut t = track("S", TrackFormat::Stereo, StemKind::DX, vec![clip("st", 0, 48_000)]);
-        t.inserts = vec![insert(uri, &[("sec1", 1.0), ("freq1", 1000.0), ("gain1", -6.0)])];
+        let mut t = track(
+            "S",
+            TrackFormat::Stereo,
+            StemKind::DX,
+            vec![clip("st", 0, 48_000)],
+        );
+        t.inserts = vec![insert(
+            uri,
+            &[("sec1", 1.0), ("freq1", 1000.0), ("gain1", -6.0)],
+        )];
         s.tracks.push(t);
         let out = bounce_f32(&s, dir.path(), 512).1;
         let dx = &out[output("DX")];
@@ -128,16 +154,28 @@ fn a_latent_plugin_is_compensated_so_the_bounce_nulls_against_the_dry_one() {
     let noise: Vec<f32> = signal(48_000, 7).iter().map(|x| q24(x * 0.1)).collect();
     let dry = bounce_f32(&one_track(dir.path(), &noise, vec![]), dir.path(), 1000).1;
     // nodelay delays by exactly 700 samples and reports it.
-    let s = one_track(dir.path(), &noise, vec![insert(NODELAY, &[("delay", 700.0)])]);
+    let s = one_track(
+        dir.path(),
+        &noise,
+        vec![insert(NODELAY, &[("delay", 700.0)])],
+    );
     let pool = pool(&s, dir.path());
     let plan = dubstage::engine::plan::Plan::compile(&s, &pool, 1000);
-    assert_eq!(plan.tracks[0].inserts.latency(), 700, "reported after activation");
+    assert_eq!(
+        plan.tracks[0].inserts.latency(),
+        700,
+        "reported after activation"
+    );
     assert_eq!(plan.latency(), 700);
     let wet = bounce_f32(&s, dir.path(), 1000).1;
     for o in ["DX", "PM"] {
         let (a, b) = (&dry[output(o)][0], &wet[output(o)][0]);
         assert_eq!(a.len(), b.len());
-        assert_eq!(first_difference(a, b), None, "{o}: compensated delay nulls exactly");
+        assert_eq!(
+            first_difference(a, b),
+            None,
+            "{o}: compensated delay nulls exactly"
+        );
     }
     // A second track without inserts is padded by the same 700 samples.
     let mut two = s.clone();
@@ -147,13 +185,20 @@ fn a_latent_plugin_is_compensated_so_the_bounce_nulls_against_the_dry_one() {
     plain.output = dubstage::model::Output::Stem(StemKind::FX);
     two.tracks.push(plain);
     let both = bounce_f32(&two, dir.path(), 1000).1;
-    assert_eq!(first_difference(&both[output("FX")][0], &dry[output("DX")][0]), None);
+    assert_eq!(
+        first_difference(&both[output("FX")][0], &dry[output("DX")][0]),
+        None
+    );
 
     // dpl (look-ahead limiter) far under its threshold: only its latency
     // changes the signal, and compensated it lines up with the dry path.
     let quiet: Vec<f32> = noise.iter().map(|x| x * 0.1).collect();
     let dry = bounce_f32(&one_track(dir.path(), &quiet, vec![]), dir.path(), 1000).1;
-    let s = one_track(dir.path(), &quiet, vec![insert(DPL, &[("threshold", -1.0)])]);
+    let s = one_track(
+        dir.path(),
+        &quiet,
+        vec![insert(DPL, &[("threshold", -1.0)])],
+    );
     let pool2 = common::pool(&s, dir.path());
     let latency = dubstage::engine::plan::Plan::compile(&s, &pool2, 1000).latency();
     assert!(latency > 0, "dpl reports its look-ahead");
@@ -161,9 +206,13 @@ fn a_latent_plugin_is_compensated_so_the_bounce_nulls_against_the_dry_one() {
     let (a, b) = (&dry[output("DX")][0], &wet[output("DX")][0]);
     // The best lag is 0 and the residual is far below the signal.
     let corr = |lag: usize| -> f64 {
-        (5000..40_000).map(|i| a[i] as f64 * b[i + lag] as f64).sum()
+        (5000..40_000)
+            .map(|i| a[i] as f64 * b[i + lag] as f64)
+            .sum()
     };
-    let best = (0..64).max_by(|&x, &y| corr(x).total_cmp(&corr(y))).unwrap();
+    let best = (0..64)
+        .max_by(|&x, &y| corr(x).total_cmp(&corr(y)))
+        .unwrap();
     assert_eq!(best, 0, "aligned (latency {latency})");
     let residual: Vec<f32> = a.iter().zip(b).map(|(x, y)| x - y).collect();
     let null = db(rms(&residual[5000..40_000]) / rms(&a[5000..40_000]));
@@ -175,8 +224,15 @@ fn a_missing_plugin_loads_bypassed_with_a_warning_and_keeps_its_values() {
     installed(FIL4);
     let dir = tempfile::tempdir().unwrap();
     let tone = sine(1000.0, 0.25, 24_000);
-    let mut s = one_track(dir.path(), &tone, vec![insert("urn:dubstage:no-such-plugin", &[("gain", 3.0)])]);
-    s.tracks[0].inserts.push(insert(FIL4, &[("sec1", 1.0), ("freq1", 1000.0), ("gain1", 6.0)]));
+    let mut s = one_track(
+        dir.path(),
+        &tone,
+        vec![insert("urn:dubstage:no-such-plugin", &[("gain", 3.0)])],
+    );
+    s.tracks[0].inserts.push(insert(
+        FIL4,
+        &[("sec1", 1.0), ("freq1", 1000.0), ("gain1", 6.0)],
+    ));
     let path = dir.path().join("s.ron");
     dubstage::model::file::save(&s, &path).unwrap();
     let loaded = dubstage::model::file::load(&path).unwrap().session;

@@ -200,7 +200,11 @@ pub fn find_control(d: &Desk, strip: StripId, name: &str) -> Result<(u8, PortInf
         .filter(|p| p.kind == PortKind::ControlIn)
         .ok_or_else(|| {
             let names: Vec<&str> = info.controls().map(|p| p.symbol.as_str()).collect();
-            format!("{} has no control {symbol:?} (it has {})", info.name, names.join(", "))
+            format!(
+                "{} has no control {symbol:?} (it has {})",
+                info.name,
+                names.join(", ")
+            )
         })?
         .clone();
     let value = insert.params.get(symbol).copied().unwrap_or(port.default);

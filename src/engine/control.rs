@@ -4,8 +4,8 @@
 
 use super::msg::ToEngine;
 use super::plan::Plan;
-use crate::model::strip::StripParam;
 use crate::dsp::gain::db_to_gain;
+use crate::model::strip::StripParam;
 
 /// Apply `command` if it is a mixer change; false for anything else
 /// (transport, plan swaps), which the caller handles.

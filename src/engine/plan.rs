@@ -11,10 +11,10 @@ use crate::dsp::gain::db_to_gain;
 use crate::dsp::pan::{self, Matrix, Position};
 use crate::dsp::strip::StripProcessor;
 use crate::media::pool::MediaPool;
-use crate::plugin::InsertChain;
 use crate::model::{
     Clip, FadeShape, Layout, LoopFill, Output, PanLaw, Session, StemKind, TrackFormat,
 };
+use crate::plugin::InsertChain;
 
 /// Where a track or bus sends its signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -416,8 +416,18 @@ impl Plan {
     /// different depth than the track's output is off by `B` per bus of
     /// difference (only when a bus has a latent insert).
     pub fn compensate_inserts(&mut self) {
-        let t_max = self.tracks.iter().map(|t| t.inserts.latency()).max().unwrap_or(0);
-        let b_max = self.buses.iter().map(|b| b.inserts.latency()).max().unwrap_or(0);
+        let t_max = self
+            .tracks
+            .iter()
+            .map(|t| t.inserts.latency())
+            .max()
+            .unwrap_or(0);
+        let b_max = self
+            .buses
+            .iter()
+            .map(|b| b.inserts.latency())
+            .max()
+            .unwrap_or(0);
         let depths: Vec<usize> = self.tracks.iter().map(|t| self.depth(t.dest)).collect();
         let deepest = if b_max > 0 {
             depths.iter().copied().max().unwrap_or(0)

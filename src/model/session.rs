@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 use super::automation::Lane;
-use super::limiter::Limiter;
 use super::insert::Insert;
+use super::limiter::Limiter;
 use super::strip::Strip;
 use super::surface::{CcBinding, SurfaceKind};
 use super::timecode::FrameRate;

@@ -291,7 +291,10 @@ pub enum StripParam {
     ReverbMix,
     /// An input control of an LV2 insert: slot (0 on) and port index. Not
     /// in [`StripParam::all`]; the insert's plugin says what it is.
-    Lv2 { slot: u8, port: u16 },
+    Lv2 {
+        slot: u8,
+        port: u16,
+    },
 }
 
 impl StripParam {

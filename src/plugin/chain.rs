@@ -198,7 +198,9 @@ fn build_slot(
         .params
         .iter()
         .filter_map(|(symbol, &v)| {
-            let p = info.port(symbol).filter(|p| p.kind == PortKind::ControlIn)?;
+            let p = info
+                .port(symbol)
+                .filter(|p| p.kind == PortKind::ControlIn)?;
             v.is_finite().then(|| (p.index, v.clamp(p.min, p.max)))
         })
         .collect();
@@ -230,7 +232,12 @@ pub fn problems(owner: &str, inserts: &[Insert], channels: usize) -> Vec<String>
     }
     let world = match host() {
         Ok(w) => w,
-        Err(e) => return vec![format!("{owner}: {} insert(s) bypassed: {e}", inserts.len())],
+        Err(e) => {
+            return vec![format!(
+                "{owner}: {} insert(s) bypassed: {e}",
+                inserts.len()
+            )]
+        }
     };
     inserts
         .iter()
@@ -247,7 +254,9 @@ pub fn problems(owner: &str, inserts: &[Insert], channels: usize) -> Vec<String>
 
 /// Whether LV2 hosting is available here (liblilv loads), or what to install.
 pub fn available() -> Result<(), String> {
-    super::lib::lilv().map(|_| ()).map_err(|_| INSTALL_HINT.to_string())
+    super::lib::lilv()
+        .map(|_| ())
+        .map_err(|_| INSTALL_HINT.to_string())
 }
 
 /// Problems hosting the inserts of every track and bus of `session`, one

@@ -32,9 +32,23 @@ pub fn check(path: &Path) -> Result<(), String> {
     let short = || format!("{name}: truncated ({len} bytes): its ELF headers point past its end");
     let f = |at: usize, width: usize| field(&bytes, at, width, little).ok_or_else(short);
     let (phoff, shoff, phentsize, phnum, shentsize, shnum) = if wide {
-        (f(32, 8)?, f(40, 8)?, f(54, 2)?, f(56, 2)?, f(58, 2)?, f(60, 2)?)
+        (
+            f(32, 8)?,
+            f(40, 8)?,
+            f(54, 2)?,
+            f(56, 2)?,
+            f(58, 2)?,
+            f(60, 2)?,
+        )
     } else {
-        (f(28, 4)?, f(32, 4)?, f(42, 2)?, f(44, 2)?, f(46, 2)?, f(48, 2)?)
+        (
+            f(28, 4)?,
+            f(32, 4)?,
+            f(42, 2)?,
+            f(44, 2)?,
+            f(46, 2)?,
+            f(48, 2)?,
+        )
     };
     let within = |offset: u64, size: u64| offset.checked_add(size).is_some_and(|end| end <= len);
     if !within(phoff, phentsize * phnum) || (shnum > 0 && !within(shoff, shentsize * shnum)) {

@@ -96,7 +96,8 @@ impl Instance {
         let features = Features::new(sample_rate, max_block);
         // SAFETY: plugin belongs to the (locked) world; the feature array
         // is NULL-terminated and outlives the instance.
-        let raw = unsafe { (lilv.plugin_instantiate)(plugin, f64::from(sample_rate), features.as_ptr()) };
+        let raw =
+            unsafe { (lilv.plugin_instantiate)(plugin, f64::from(sample_rate), features.as_ptr()) };
         if raw.is_null() {
             return Err(format!(
                 "{who} failed to instantiate (library {}; bundle {})",

@@ -13,8 +13,7 @@ use std::sync::OnceLock;
 /// The shared object dlopen looks for (Debian package liblilv-0-0).
 pub const LIBRARY: &str = "liblilv-0.so.0";
 /// What to tell a person whose machine lacks it.
-pub const INSTALL_HINT: &str =
-    "LV2 plugins need liblilv (liblilv-0.so.0): apt install liblilv-0-0";
+pub const INSTALL_HINT: &str = "LV2 plugins need liblilv (liblilv-0.so.0): apt install liblilv-0-0";
 
 /// Opaque lilv types.
 #[repr(C)]
@@ -114,12 +113,14 @@ pub struct Lilv {
     pub plugin_instantiate:
         unsafe extern "C" fn(*const LilvPlugin, f64, *const *const Lv2Feature) -> *mut LilvInstance,
     pub instance_free: unsafe extern "C" fn(*mut LilvInstance),
-    pub port_get: unsafe extern "C" fn(*const LilvPlugin, *const LilvPort, *const LilvNode)
-        -> *mut LilvNode,
+    pub port_get:
+        unsafe extern "C" fn(*const LilvPlugin, *const LilvPort, *const LilvNode) -> *mut LilvNode,
     pub port_has_property:
         unsafe extern "C" fn(*const LilvPlugin, *const LilvPort, *const LilvNode) -> bool,
-    pub port_is_a: unsafe extern "C" fn(*const LilvPlugin, *const LilvPort, *const LilvNode) -> bool,
-    pub port_get_symbol: unsafe extern "C" fn(*const LilvPlugin, *const LilvPort) -> *const LilvNode,
+    pub port_is_a:
+        unsafe extern "C" fn(*const LilvPlugin, *const LilvPort, *const LilvNode) -> bool,
+    pub port_get_symbol:
+        unsafe extern "C" fn(*const LilvPlugin, *const LilvPort) -> *const LilvNode,
     pub port_get_name: unsafe extern "C" fn(*const LilvPlugin, *const LilvPort) -> *mut LilvNode,
     pub file_uri_parse: unsafe extern "C" fn(*const c_char, *mut *mut c_char) -> *mut c_char,
     pub free: unsafe extern "C" fn(*mut c_void),

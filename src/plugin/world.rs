@@ -105,7 +105,9 @@ impl PluginInfo {
             ));
         }
         if let Some(f) = self.missing_features.first() {
-            return Err(format!("{who} requires the feature {f}, which dubstage does not provide"));
+            return Err(format!(
+                "{who} requires the feature {f}, which dubstage does not provide"
+            ));
         }
         if let Some(p) = self.ports.iter().find(|p| p.kind == PortKind::Other) {
             return Err(format!(
@@ -174,7 +176,8 @@ impl World {
         // SAFETY: the world is live.
         unsafe { (lilv.world_load_all)(world) };
         w.plugins = w.describe_all();
-        w.plugins.sort_by(|a, b| a.name.cmp(&b.name).then(a.uri.cmp(&b.uri)));
+        w.plugins
+            .sort_by(|a, b| a.name.cmp(&b.name).then(a.uri.cmp(&b.uri)));
         Ok(w)
     }
 
@@ -220,9 +223,9 @@ impl World {
     /// Plugins whose name or URI contains `filter` (any case).
     pub fn search<'a>(&'a self, filter: &str) -> impl Iterator<Item = &'a PluginInfo> + 'a {
         let low = filter.to_lowercase();
-        self.plugins
-            .iter()
-            .filter(move |p| p.name.to_lowercase().contains(&low) || p.uri.to_lowercase().contains(&low))
+        self.plugins.iter().filter(move |p| {
+            p.name.to_lowercase().contains(&low) || p.uri.to_lowercase().contains(&low)
+        })
     }
 
     /// The lilv plugin with this URI, for instantiating (the world stays
@@ -266,7 +269,9 @@ impl World {
     fn uri(&self, uri: &str) -> Node<'static> {
         let c = CString::new(uri).unwrap_or_default();
         // SAFETY: the world is live.
-        Node(self.lilv, unsafe { (self.lilv.new_uri)(self.world, c.as_ptr()) })
+        Node(self.lilv, unsafe {
+            (self.lilv.new_uri)(self.world, c.as_ptr())
+        })
     }
 
     /// # Safety
@@ -300,10 +305,23 @@ impl World {
             }
             (l.nodes_free)(required);
         }
-        let n = if damaged { 0 } else { (l.plugin_get_num_ports)(p) };
-        let (mut mins, mut maxs, mut defs) = (vec![f32::NAN; n as usize], vec![f32::NAN; n as usize], vec![f32::NAN; n as usize]);
+        let n = if damaged {
+            0
+        } else {
+            (l.plugin_get_num_ports)(p)
+        };
+        let (mut mins, mut maxs, mut defs) = (
+            vec![f32::NAN; n as usize],
+            vec![f32::NAN; n as usize],
+            vec![f32::NAN; n as usize],
+        );
         if n > 0 {
-            (l.plugin_get_port_ranges_float)(p, mins.as_mut_ptr(), maxs.as_mut_ptr(), defs.as_mut_ptr());
+            (l.plugin_get_port_ranges_float)(
+                p,
+                mins.as_mut_ptr(),
+                maxs.as_mut_ptr(),
+                defs.as_mut_ptr(),
+            );
         }
         let class = |c: &str| self.uri(&format!("{LV2}{c}"));
         let (audio, control, input, output, cv) = (
