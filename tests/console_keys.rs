@@ -1,7 +1,7 @@
 //! The console driven by keys, without a terminal or audio: the App on the
 //! demo session (no media, no engine), typed at as a user would.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use dubstage::app::{App, Mode};
 use dubstage::command::desk::Desk;

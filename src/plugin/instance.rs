@@ -236,9 +236,9 @@ impl Instance {
         for atom in &mut self.atoms {
             atom.reset(sequence, chunk);
         }
-        for k in 0..self.audio_in.len() {
+        for (k, channel) in io.iter_mut().enumerate().take(self.audio_in.len()) {
             let port = self.audio_in[k];
-            let at = io[k][a..].as_mut_ptr();
+            let at = channel[a..].as_mut_ptr();
             self.connect(port, at.cast());
         }
         for k in 0..self.audio_out.len() {
