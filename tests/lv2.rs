@@ -291,3 +291,68 @@ fn a_damaged_bundle_is_an_error_naming_it_not_a_panic() {
     let err = Instance::new(&world, &info, RATE, 256, &[]).unwrap_err();
     assert!(err.contains("nodelay.so"), "{err}");
 }
+
+fn app_on(session: dubstage::model::Session, dir: &std::path::Path) -> dubstage::app::App {
+    use dubstage::command::registry::exists;
+    let desk = dubstage::command::desk::Desk::new(session, dir.join("s.ron"));
+    dubstage::app::App::new(
+        desk,
+        dubstage::keymap::Keymap::defaults(&exists),
+        Vec::new(),
+    )
+}
+
+fn said(app: &dubstage::app::App) -> String {
+    app.desk
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_console_inserts_sets_steps_bypasses_lists_and_undoes() {
+    installed(FIL4);
+    let dir = tempfile::tempdir().unwrap();
+    let s = one_track(dir.path(), &sine(1000.0, 0.25, 4800), vec![]);
+    let mut app = app_on(s, dir.path());
+    app.run_line("insert x42-eq - Parametric Equalizer Mono", None);
+    assert!(said(&app).contains("insert 1"), "{}", said(&app));
+    assert_eq!(app.desk.session.tracks[0].inserts[0].uri, FIL4);
+    // A unique URI part works too; an ambiguous one is refused with the candidates.
+    app.run_line("insert fil4#mono", None);
+    assert_eq!(app.desk.session.tracks[0].inserts.len(), 2);
+    app.run_line("insert fil4", None);
+    assert!(said(&app).contains("matches"), "{}", said(&app));
+    app.run_line("insert-remove 2", None);
+    assert_eq!(app.desk.session.tracks[0].inserts.len(), 1);
+    // A control: set, clamped to the port's range (fil4's gain1: -18..18), stepped.
+    app.run_line("strip lv2.1.gain1 6", None);
+    assert_eq!(app.desk.session.tracks[0].inserts[0].params["gain1"], 6.0);
+    app.run_line("strip lv2.1.gain1 40", None);
+    assert_eq!(app.desk.session.tracks[0].inserts[0].params["gain1"], 18.0);
+    assert!(said(&app).contains("lv2.1.gain1 18.00"), "{}", said(&app));
+    app.run_line("strip-down", Some(10));
+    let g = app.desk.session.tracks[0].inserts[0].params["gain1"];
+    assert!((g - 14.4).abs() < 1e-4, "ten hundredths of 36 dB down: {g}");
+    app.run_line("strip lv2.1.nonesuch 1", None);
+    assert!(said(&app).contains("no control"), "{}", said(&app));
+    app.run_line("insert-bypass", None);
+    assert!(app.desk.session.tracks[0].inserts[0].bypass);
+    app.run_line("undo", None);
+    assert!(
+        !app.desk.session.tracks[0].inserts[0].bypass,
+        "bypass undone"
+    );
+    // The list.
+    app.run_line("plugins nodelay", None);
+    let overlay = app.overlay.as_ref().expect("the list");
+    assert!(overlay
+        .lines
+        .iter()
+        .any(|l| l.contains(NODELAY) && l.contains("reports latency")));
+    // Refusals: a stereo plugin on a mono track, inserts on a stem.
+    app.overlay = None;
+    app.run_line("insert fil4#stereo", None);
+    assert!(said(&app).contains("2 audio input"), "{}", said(&app));
+}
