@@ -356,3 +356,49 @@ fn the_console_inserts_sets_steps_bypasses_lists_and_undoes() {
     app.run_line("insert fil4#stereo", None);
     assert!(said(&app).contains("2 audio input"), "{}", said(&app));
 }
+
+#[test]
+fn a_structural_edit_elsewhere_carries_the_plugins_on_and_a_changed_slot_starts_afresh() {
+    installed(FIL4);
+    installed(NODELAY);
+    let dir = tempfile::tempdir().unwrap();
+    let tone = sine(1000.0, 0.25, 4800);
+    let mut s = one_track(dir.path(), &tone, vec![insert(FIL4, &[("gain1", 3.0)])]);
+    s.tracks[0]
+        .inserts
+        .push(insert(NODELAY, &[("delay", 100.0)]));
+    let pool = pool(&s, dir.path());
+    use dubstage::engine::plan::Plan;
+    let first = Plan::compile(&s, &pool, 256);
+    let cache = first.insert_cache();
+    // A clip gain change and a control change: both slots carry on.
+    let mut edited = s.clone();
+    edited.tracks[0].clips[0].gain_db = -3.0;
+    edited.tracks[0].inserts[0]
+        .params
+        .insert("gain1".into(), -3.0);
+    let second = Plan::compile_reusing(&edited, &pool, 256, Some(&cache));
+    let slots = second.tracks[0].inserts.slots();
+    assert!(slots[0].reused && slots[1].reused);
+    assert_eq!(
+        second.latency(),
+        100,
+        "the latency read at activation goes with it"
+    );
+    // Another plugin in slot 1: that slot starts afresh, slot 2 carries on.
+    let mut swapped = edited.clone();
+    swapped.tracks[0].inserts[0] = insert(FIL4, &[]);
+    swapped.tracks[0].inserts.insert(0, insert(NODELAY, &[]));
+    let third = Plan::compile_reusing(&swapped, &pool, 256, Some(&second.insert_cache()));
+    let slots = third.tracks[0].inserts.slots();
+    assert!(
+        !slots[0].reused && !slots[1].reused && !slots[2].reused,
+        "every slot moved"
+    );
+    // A bounce never shares: Plan::compile starts every plugin afresh.
+    assert!(Plan::compile(&s, &pool, 256).tracks[0]
+        .inserts
+        .slots()
+        .iter()
+        .all(|s| !s.reused));
+}

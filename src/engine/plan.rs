@@ -14,7 +14,7 @@ use crate::media::pool::MediaPool;
 use crate::model::{
     Clip, FadeShape, Layout, LoopFill, Output, PanLaw, Session, StemKind, TrackFormat,
 };
-use crate::plugin::InsertChain;
+use crate::plugin::{InsertCache, InsertChain};
 
 /// Where a track or bus sends its signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -260,6 +260,32 @@ fn bus_order(buses: &[BusPlan]) -> Vec<usize> {
 impl Plan {
     /// Compile `session` for blocks of at most `max_block` frames.
     pub fn compile(session: &Session, pool: &MediaPool, max_block: usize) -> Plan {
+        Plan::compile_reusing(session, pool, max_block, None)
+    }
+
+    /// The LV2 instances of this Plan, by strip and slot.
+    pub fn insert_cache(&self) -> InsertCache {
+        let mut cache = InsertCache::default();
+        for t in &self.tracks {
+            cache.keep(&format!("track:{}", t.name), &t.inserts);
+        }
+        for b in &self.buses {
+            cache.keep(&format!("bus:{}", b.name), &b.inserts);
+        }
+        cache
+    }
+
+    /// As [`Plan::compile`], carrying on with the LV2 instances of
+    /// `inserts` (from [`Plan::insert_cache`] of the Plan playing) where a
+    /// strip's slot holds the same plugin: its state goes on, and the
+    /// session's control values are put in when this Plan first runs.
+    /// Only for a Plan that replaces that one on the same thread.
+    pub fn compile_reusing(
+        session: &Session,
+        pool: &MediaPool,
+        max_block: usize,
+        inserts: Option<&InsertCache>,
+    ) -> Plan {
         let channels = session.stems.layout.channels();
         let buffer = || vec![vec![0.0f32; max_block]; channels];
         let playlists: Vec<Playlist> = session
@@ -281,9 +307,16 @@ impl Plan {
             .collect();
         let layout = session.stems.layout;
         let mut problems = Vec::new();
-        let chain = |owner: &str, inserts, channels, problems: &mut Vec<String>| {
-            let (chain, mut found) =
-                InsertChain::build(owner, inserts, channels, session.sample_rate, max_block);
+        let cache = inserts;
+        let chain = |owner: &str, key: String, inserts, channels, problems: &mut Vec<String>| {
+            let (chain, mut found) = InsertChain::build_reusing(
+                owner,
+                inserts,
+                channels,
+                session.sample_rate,
+                max_block,
+                cache.map(|c| (c, key.as_str())),
+            );
             problems.append(&mut found);
             chain
         };
@@ -308,7 +341,13 @@ impl Plan {
                 audible: true,
                 dest: dest(session, &t.output),
                 strip: StripProcessor::new(t.strip, session.sample_rate),
-                inserts: chain(&t.name, &t.inserts, t.format.channels(), &mut problems),
+                inserts: chain(
+                    &t.name,
+                    format!("track:{}", t.name),
+                    &t.inserts,
+                    t.format.channels(),
+                    &mut problems,
+                ),
                 sends: t
                     .sends
                     .iter()
@@ -338,7 +377,13 @@ impl Plan {
                 audible: true,
                 dest: dest(session, &b.output),
                 strip: StripProcessor::new(b.strip, session.sample_rate),
-                inserts: chain(&b.name, &b.inserts, channels, &mut problems),
+                inserts: chain(
+                    &b.name,
+                    format!("bus:{}", b.name),
+                    &b.inserts,
+                    channels,
+                    &mut problems,
+                ),
             })
             .collect();
         let stem_gains = StemKind::ALL.map(|k| {

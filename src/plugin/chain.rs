@@ -4,6 +4,10 @@
 //! with the most latent strip of its kind. Built off the realtime thread
 //! when a Plan is compiled; run on it without allocating.
 
+use std::cell::UnsafeCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use super::instance::Instance;
 use super::lib::INSTALL_HINT;
 use super::world::{host, PortKind, World};
@@ -20,29 +24,123 @@ pub enum SlotState {
     Missing(String),
 }
 
+/// An instance that a Plan and the Plan compiled after it may both hold,
+/// so that a structural edit elsewhere does not start it afresh.
+///
+/// Only the Plan the audio thread plays runs it, and it plays one Plan at
+/// a time: a new Plan is compiled beside the live one but only runs once
+/// the audio thread has swapped it in, and the old one never runs again.
+/// So at most one thread touches the instance at any time, and only that
+/// thread's process call reaches inside the cell.
+pub struct Shared {
+    instance: UnsafeCell<Instance>,
+    /// What the plugin reported after activation (read on compiling
+    /// threads, which must not look inside while it may be running).
+    latency: usize,
+}
+
+// SAFETY: see the type's documentation: one runner at a time.
+unsafe impl Sync for Shared {}
+unsafe impl Send for Shared {}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Shared {{ latency: {} }}", self.latency)
+    }
+}
+
+impl Shared {
+    fn new(instance: Instance) -> Arc<Shared> {
+        let latency = instance.latency();
+        Arc::new(Shared {
+            instance: UnsafeCell::new(instance),
+            latency,
+        })
+    }
+
+    /// # Safety
+    /// Called only from the process call of the Plan being played (or of a
+    /// Plan no other thread can reach: a bounce's, a test's).
+    #[allow(clippy::mut_from_ref)]
+    unsafe fn get(&self) -> &mut Instance {
+        &mut *self.instance.get()
+    }
+}
+
+/// The instances of the Plan last compiled for playback, by strip, slot
+/// and plugin, for the next compile to carry on with.
+#[derive(Debug, Default)]
+pub struct InsertCache {
+    map: HashMap<(String, usize, String, usize), Vec<Arc<Shared>>>,
+}
+
+impl InsertCache {
+    /// Remember the instances of `chain` on the strip `key` (`track:Anna`).
+    pub fn keep(&mut self, key: &str, chain: &InsertChain) {
+        for (k, slot) in chain.slots.iter().enumerate() {
+            if !slot.instances.is_empty() {
+                let id = (key.to_string(), k, slot.uri.clone(), slot.channels);
+                // Two strips of one name: neither is carried on (an
+                // instance must belong to one slot only).
+                let clash = self.map.contains_key(&id);
+                let kept = if clash {
+                    Vec::new()
+                } else {
+                    slot.instances.clone()
+                };
+                self.map.insert(id, kept);
+            }
+        }
+    }
+
+    fn take(&self, key: &str, slot: usize, uri: &str, channels: usize) -> Option<Vec<Arc<Shared>>> {
+        self.map
+            .get(&(key.to_string(), slot, uri.to_string(), channels))
+            .filter(|v| !v.is_empty())
+            .cloned()
+    }
+}
+
 /// One insert slot compiled.
 #[derive(Debug)]
 pub struct Slot {
     pub uri: String,
     pub name: String,
     pub state: SlotState,
-    instances: Vec<Instance>,
+    /// Whether its instances carried on from the Plan before.
+    pub reused: bool,
+    channels: usize,
+    instances: Vec<Arc<Shared>>,
     /// Input controls: port index, minimum, maximum, whole numbers only.
     ranges: Vec<(u32, f32, f32, bool)>,
+    /// The session's control values, put into the instances on their first
+    /// run in this Plan (a reused instance holds the last Plan's).
+    init: Vec<(u32, f32)>,
+    applied: bool,
 }
 
 impl Slot {
     /// The latency the plugin reports (0 when it is not run).
     pub fn latency(&self) -> usize {
         match self.state {
-            SlotState::Running => self.instances.first().map_or(0, Instance::latency),
+            SlotState::Running => self.instances.first().map_or(0, |i| i.latency),
             _ => 0,
         }
     }
 
-    /// The value of the control at port index `port`.
-    pub fn get(&self, port: u32) -> Option<f32> {
-        self.instances.first().and_then(|i| i.get(port))
+    /// Put the session's values in (once per Plan, on the thread that runs it).
+    fn apply(&mut self) {
+        if self.applied {
+            return;
+        }
+        self.applied = true;
+        for shared in &self.instances {
+            // SAFETY: called from process/set, on the running thread.
+            let instance = unsafe { shared.get() };
+            for &(port, v) in &self.init {
+                instance.set(port, v);
+            }
+        }
     }
 }
 
@@ -66,6 +164,19 @@ impl InsertChain {
         sample_rate: u32,
         max_block: usize,
     ) -> (InsertChain, Vec<String>) {
+        InsertChain::build_reusing(owner, inserts, channels, sample_rate, max_block, None)
+    }
+
+    /// As [`InsertChain::build`], carrying on with the instances `cache`
+    /// holds for the strip `(key, slot, plugin)` where it has them.
+    pub fn build_reusing(
+        owner: &str,
+        inserts: &[Insert],
+        channels: usize,
+        sample_rate: u32,
+        max_block: usize,
+        cache: Option<(&InsertCache, &str)>,
+    ) -> (InsertChain, Vec<String>) {
         let mut chain = InsertChain::default();
         let mut problems = Vec::new();
         if inserts.is_empty() {
@@ -74,7 +185,10 @@ impl InsertChain {
         let world = host();
         for (i, insert) in inserts.iter().enumerate() {
             let slot = match &world {
-                Ok(world) => build_slot(world, insert, channels, sample_rate, max_block),
+                Ok(world) => {
+                    let reuse = cache.and_then(|(c, key)| c.take(key, i, &insert.uri, channels));
+                    build_slot(world, insert, channels, sample_rate, max_block, reuse)
+                }
                 Err(e) => missing(insert, e.clone()),
             };
             if let SlotState::Missing(why) = &slot.state {
@@ -131,8 +245,10 @@ impl InsertChain {
         }
         let v = value.clamp(min, max);
         let v = if integer { v.round() } else { v };
-        for instance in &mut s.instances {
-            instance.set(port, v);
+        s.apply();
+        for shared in &s.instances {
+            // SAFETY: set is called on the thread running this chain.
+            unsafe { shared.get() }.set(port, v);
         }
     }
 
@@ -143,12 +259,15 @@ impl InsertChain {
             if slot.state != SlotState::Running {
                 continue;
             }
+            slot.apply();
             if slot.instances.len() == 1 {
-                slot.instances[0].run(io, a, b);
+                // SAFETY: process runs on the one thread running this chain.
+                unsafe { slot.instances[0].get() }.run(io, a, b);
             } else {
-                for (k, instance) in slot.instances.iter_mut().enumerate() {
+                for (k, shared) in slot.instances.iter().enumerate() {
                     if let Some(channel) = io.get_mut(k..k + 1) {
-                        instance.run(channel, a, b);
+                        // SAFETY: as above.
+                        unsafe { shared.get() }.run(channel, a, b);
                     }
                 }
             }
@@ -166,8 +285,12 @@ fn missing(insert: &Insert, why: String) -> Slot {
         uri: insert.uri.clone(),
         name: insert.uri.clone(),
         state: SlotState::Missing(why),
+        reused: false,
+        channels: 0,
         instances: Vec::new(),
         ranges: Vec::new(),
+        init: Vec::new(),
+        applied: true,
     }
 }
 
@@ -177,6 +300,7 @@ fn build_slot(
     channels: usize,
     sample_rate: u32,
     max_block: usize,
+    reuse: Option<Vec<Arc<Shared>>>,
 ) -> Slot {
     let Some(info) = world.get(&insert.uri) else {
         return missing(
@@ -194,23 +318,34 @@ fn build_slot(
         .filter(|p| p.kind == PortKind::ControlIn)
         .map(|p| (p.index, p.min, p.max, p.integer || p.toggled))
         .collect();
-    let values: Vec<(u32, f32)> = insert
-        .params
-        .iter()
-        .filter_map(|(symbol, &v)| {
-            let p = info
-                .port(symbol)
-                .filter(|p| p.kind == PortKind::ControlIn)?;
-            v.is_finite().then(|| (p.index, v.clamp(p.min, p.max)))
+    // Every input control, the session's value or the default: a reused
+    // instance may hold a value since undone.
+    let values: Vec<(u32, f32)> = info
+        .controls()
+        .map(|p| {
+            let v = insert
+                .params
+                .get(&p.symbol)
+                .copied()
+                .filter(|v| v.is_finite());
+            (p.index, v.map_or(p.default, |v| v.clamp(p.min, p.max)))
         })
         .collect();
-    let mut instances = Vec::with_capacity(count);
-    for _ in 0..count {
-        match Instance::new(world, info, sample_rate, max_block, &values) {
-            Ok(i) => instances.push(i),
-            Err(e) => return missing(insert, e),
+    let reuse = reuse.filter(|r| r.len() == count);
+    let reused = reuse.is_some();
+    let instances = match reuse {
+        Some(shared) => shared,
+        None => {
+            let mut instances = Vec::with_capacity(count);
+            for _ in 0..count {
+                match Instance::new(world, info, sample_rate, max_block, &values) {
+                    Ok(i) => instances.push(Shared::new(i)),
+                    Err(e) => return missing(insert, e),
+                }
+            }
+            instances
         }
-    }
+    };
     Slot {
         uri: insert.uri.clone(),
         name: info.name.clone(),
@@ -219,8 +354,12 @@ fn build_slot(
         } else {
             SlotState::Running
         },
+        reused,
+        channels,
         instances,
         ranges,
+        init: values,
+        applied: !reused,
     }
 }
 

@@ -10,5 +10,5 @@ pub mod instance;
 pub mod lib;
 pub mod world;
 
-pub use chain::{InsertChain, SlotState};
+pub use chain::{InsertCache, InsertChain, SlotState};
 pub use world::{host, PluginInfo, PortInfo, PortKind, World};
