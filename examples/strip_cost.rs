@@ -57,6 +57,64 @@ fn main() {
         spent.as_secs_f64() / samples / 2.0 * 1e9
     );
     reverb_and_hum();
+    lv2_chain();
+}
+
+/// Nanoseconds per frame of an insert chain of `inserts` on a mono strip,
+/// in 256-frame cycles as playback runs them.
+fn chain_cost(inserts: &[dubstage::model::insert::Insert]) -> Option<f64> {
+    use dubstage::plugin::InsertChain;
+    let (mut chain, problems) = InsertChain::build("cost", inserts, 1, 48_000, 256);
+    if !problems.is_empty() {
+        println!("LV2: {}", problems.join("; "));
+        return None;
+    }
+    let mut noise = Noise::new(3);
+    let mut block = vec![vec![0f32; 256]];
+    let blocks = 48_000 * 30 / 256;
+    let mut spent = std::time::Duration::ZERO;
+    for _ in 0..blocks {
+        for s in block[0].iter_mut() {
+            *s = noise.next().unwrap_or(0.0) * 0.3;
+        }
+        let t = std::time::Instant::now();
+        chain.process(&mut block, 0, 256);
+        spent += t.elapsed();
+    }
+    std::hint::black_box(&block);
+    Some(spent.as_secs_f64() / (blocks * 256) as f64 * 1e9)
+}
+
+/// The LV2 insert chain's own cost: one slot of x42's nodelay set to no
+/// delay (its run is a short copy), so the figure is the chain's work
+/// (connecting ports, resetting atom buffers, copying the plugin's output
+/// back) plus that copy: an upper bound on the overhead. Then a bypassed
+/// slot (the chain's loop alone) and fil4, a real EQ, for scale.
+fn lv2_chain() {
+    use dubstage::model::insert::Insert;
+    let mut nodelay = Insert::new("http://gareus.org/oss/lv2/nodelay");
+    nodelay.params.insert("report_latency".into(), 3.0);
+    let mut bypassed = nodelay.clone();
+    bypassed.bypass = true;
+    let mut eq = Insert::new("http://gareus.org/oss/lv2/fil4#mono");
+    eq.params.insert("gain1".into(), 3.0);
+    let runs = [
+        (
+            "LV2 chain, one nodelay slot at 0 (overhead + a copy)",
+            vec![nodelay],
+        ),
+        ("LV2 chain, one bypassed slot", vec![bypassed]),
+        (
+            "LV2 chain, fil4 (x42 EQ: its defaults, band 1 at +3 dB)",
+            vec![eq],
+        ),
+    ];
+    for (what, inserts) in runs {
+        match chain_cost(&inserts) {
+            Some(ns) => println!("{what}: {ns:.2} ns per sample"),
+            None => return,
+        }
+    }
 }
 
 /// Nanoseconds per frame of `strip` on `channels` channels of `input(i)`.

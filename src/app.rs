@@ -662,6 +662,14 @@ impl App {
             AppAction::Registers => self.show_registers(),
             AppAction::Recover => self.recover(args.bang),
             AppAction::Delete => self.delete(),
+            AppAction::Plugins => {
+                let filter = args.rest(0).unwrap_or_default();
+                self.overlay = Some(Overlay {
+                    title: format!("LV2 plugins {filter}").trim_end().to_string(),
+                    lines: crate::command::inserts::plugin_lines(&filter),
+                    scroll: 0,
+                });
+            }
             AppAction::Messages => {
                 let lines = if self.desk.notes.is_empty() {
                     vec!["(no messages)".to_string()]

@@ -24,5 +24,6 @@ pub mod loudness;
 pub mod media;
 pub mod model;
 pub mod picture;
+pub mod plugin;
 pub mod remote;
 pub mod ui;

@@ -174,6 +174,9 @@ pub(crate) fn open(path: &Path) -> Result<(file::Loaded, MediaPool), String> {
     if let Some(report) = pool.offline_report(&loaded.session) {
         eprintln!("warning: {report}");
     }
+    for p in dubstage::plugin::chain::session_problems(&loaded.session) {
+        eprintln!("warning: {p}");
+    }
     Ok((loaded, pool))
 }
 

@@ -14,6 +14,8 @@ use std::sync::Arc;
 use ringbuf::traits::{Consumer, Producer, Split};
 use ringbuf::{HeapCons, HeapProd, HeapRb};
 
+use crate::plugin::InsertCache;
+
 use crate::engine::butler::Butler;
 use crate::engine::feed::{self, FeedSync};
 use crate::engine::live_loudness::{LiveReadings, LoudnessWorker};
@@ -107,6 +109,9 @@ pub struct Engine {
     status: EngineStatus,
     /// The live loudness meters; `None` if their thread could not start.
     loudness: Option<LoudnessWorker>,
+    /// The LV2 instances of the Plan last sent, which the next Plan
+    /// carries on with where its strip and slot hold the same plugin.
+    inserts: InsertCache,
 }
 
 /// Everything around a realtime engine: its butler and the two ends of its
@@ -118,6 +123,8 @@ pub struct Wiring {
     pub sync: Arc<FeedSync>,
     /// The stems, M&E and printmaster as played, for the live loudness meters.
     pub loudness: TapReader,
+    /// The first Plan's LV2 instances, for the next compile to carry on with.
+    pub inserts: InsertCache,
 }
 
 /// A fresh realtime engine for `session`, its playhead at `position`, with
@@ -133,6 +140,7 @@ pub fn build(
     let butler = Butler::start(Arc::clone(&sync))?;
     let (live, job) = LivePlan::compile(session, pool, MAX_BLOCK, feeds_id);
     butler.give(job);
+    let inserts = live.plan.insert_cache();
     let (tap_writer, loudness) = tap(live.plan.channels, TAP_FRAMES);
     let (mut commands, command_rx) = HeapRb::<ToEngine>::new(COMMAND_SLOTS).split();
     let (report_tx, reports) = HeapRb::<FromEngine>::new(REPORT_SLOTS).split();
@@ -151,6 +159,7 @@ pub fn build(
             reports,
             sync,
             loudness,
+            inserts,
         },
     ))
 }
@@ -197,6 +206,7 @@ impl Engine {
             commands: wiring.commands,
             reports: wiring.reports,
             sync: wiring.sync,
+            inserts: wiring.inserts,
             pool,
             options,
             next_feeds: 2,
@@ -239,7 +249,9 @@ impl Engine {
     pub fn load(&mut self, session: &Session) -> bool {
         let id = self.next_feeds;
         self.next_feeds += 1;
-        let (live, job) = LivePlan::compile(session, &self.pool, MAX_BLOCK, id);
+        let (live, job) =
+            LivePlan::compile_reusing(session, &self.pool, MAX_BLOCK, id, Some(&self.inserts));
+        self.inserts = live.plan.insert_cache();
         self.butler.give(job);
         self.send(ToEngine::NewPlan { plan: live })
     }
@@ -357,6 +369,7 @@ impl Engine {
         self.commands = wiring.commands;
         self.reports = wiring.reports;
         self.sync = wiring.sync;
+        self.inserts = wiring.inserts;
         self.loudness = LoudnessWorker::start(wiring.loudness, session.sample_rate).ok();
         self.status.backend = kind;
         self.status.server_gone = false;

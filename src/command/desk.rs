@@ -245,6 +245,7 @@ impl Desk {
                 "{offline} source(s) offline; their clips play as silence (dubstage check lists them)"
             ));
         }
+        notes.extend(crate::plugin::chain::session_problems(&loaded.session));
         let mut desk = Desk::new(loaded.session, path.to_path_buf());
         if options.overviews {
             desk.overviews = Overviews::start(&pool);

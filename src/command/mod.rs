@@ -17,6 +17,7 @@ mod denoise;
 pub mod desk;
 pub mod edit;
 pub mod files;
+pub mod inserts;
 pub mod jack_transport;
 mod loudness;
 pub mod loudness_view;

@@ -395,6 +395,8 @@ pub struct Processing {
     pub panel: bool,
     strip_pick: usize,
     limiter_pick: usize,
+    /// An LV2 insert's control (slot, port index), picked over `strip_pick`.
+    insert_pick: Option<(u8, u16)>,
 }
 
 impl Default for Processing {
@@ -403,6 +405,7 @@ impl Default for Processing {
             panel: false,
             strip_pick: 0,
             limiter_pick: FIRST_LIMITER + 1,
+            insert_pick: None,
         }
     }
 }
@@ -416,8 +419,18 @@ impl Processing {
         }
     }
 
+    /// The insert control picked (slot, port index), if one is.
+    pub fn picked_insert(&self) -> Option<(u8, u16)> {
+        self.insert_pick
+    }
+
+    pub(super) fn pick_insert(&mut self, slot: u8, port: u16) {
+        self.insert_pick = Some((slot, port));
+    }
+
     pub(super) fn pick(&mut self, index: usize) {
         if index < FIRST_LIMITER {
+            self.insert_pick = None;
             self.strip_pick = index;
         } else {
             self.limiter_pick = index;

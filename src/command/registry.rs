@@ -18,6 +18,7 @@ static SECTIONS: &[&[CommandSpec]] = &[
     super::automation::COMMANDS,
     super::strip_params::COMMANDS,
     super::denoise::COMMANDS,
+    super::inserts::COMMANDS,
     super::loudness::COMMANDS,
     super::surface::COMMANDS,
 ];

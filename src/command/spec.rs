@@ -60,6 +60,8 @@ pub enum Kind {
 /// than the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppAction {
+    /// `:plugins [FILTER]`: the installed LV2 plugins in an overlay.
+    Plugins,
     Quit,
     WriteQuit,
     Edit,

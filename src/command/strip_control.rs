@@ -179,7 +179,13 @@ impl Desk {
 /// names a parameter and the whole line does not name a strip. `None`:
 /// not about parameters.
 pub(super) fn strip_line(d: &mut Desk, a: &Args) -> Option<Result<(), String>> {
-    let index = find(a.word(0)?)?;
+    let first = a.word(0)?;
+    if first.to_ascii_lowercase().starts_with("lv2.") {
+        let value = a.rest(1);
+        let name = first.to_string();
+        return Some(super::inserts::strip_line(d, &name, value.as_deref()));
+    }
+    let index = find(first)?;
     let line = a.rest(0)?.to_lowercase();
     if StripId::all(&d.session)
         .iter()

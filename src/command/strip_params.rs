@@ -37,6 +37,13 @@ fn pick_step(d: &mut Desk, a: &Args, sign: i64) -> Result<(), String> {
 }
 
 fn param_step(d: &mut Desk, a: &Args, sign: i32) -> Result<(), String> {
+    let steps_asked = a.word(0).and_then(|w| w.parse::<u32>().ok()).unwrap_or(1);
+    if let (Some((slot, port)), StripId::Track(_) | StripId::Bus(_)) =
+        (d.processing.picked_insert(), d.strip_id())
+    {
+        let steps = (steps_asked.saturating_mul(a.count())).min(1000) as i32 * sign;
+        return super::inserts::step_picked(d, slot, port, steps);
+    }
     let (strip, spec) = d.picked()?;
     let now = d
         .param(strip, spec.param)

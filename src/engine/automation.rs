@@ -244,11 +244,18 @@ pub fn bus_gain(lanes: &StripLanes, gain: f32, audible: bool, at: u64) -> f32 {
 
 /// Set `strip`'s automated parameters to their lanes' values at `at`
 /// (only those that changed: a change recomputes coefficients).
-pub fn strip_params(lanes: &StripLanes, at: u64, strip: &mut StripProcessor) {
+pub fn strip_params(
+    lanes: &StripLanes,
+    at: u64,
+    strip: &mut StripProcessor,
+    inserts: &mut crate::plugin::InsertChain,
+) {
     for lane in &lanes.lanes {
         if let Param::Strip(p) = lane.param {
             if let Some(v) = lane.value(at) {
-                if strip.settings().get(p) != v {
+                if let StripParam::Lv2 { slot, port } = p {
+                    inserts.set(slot as usize, u32::from(port), v);
+                } else if strip.settings().get(p) != v {
                     strip.set(p, v);
                 }
             }

@@ -5,6 +5,7 @@
 use super::msg::ToEngine;
 use super::plan::Plan;
 use crate::dsp::gain::db_to_gain;
+use crate::model::strip::StripParam;
 
 /// Apply `command` if it is a mixer change; false for anything else
 /// (transport, plan swaps), which the caller handles.
@@ -62,7 +63,12 @@ pub fn apply(plan: &mut Plan, command: &ToEngine) -> bool {
             value,
         } => {
             if let Some(tr) = plan.tracks.get_mut(t as usize) {
-                tr.strip.set(param, value);
+                match param {
+                    StripParam::Lv2 { slot, port } => {
+                        tr.inserts.set(slot as usize, u32::from(port), value)
+                    }
+                    _ => tr.strip.set(param, value),
+                }
             }
         }
         ToEngine::TrackSend { track: t, send, db } => {
@@ -93,7 +99,12 @@ pub fn apply(plan: &mut Plan, command: &ToEngine) -> bool {
         }
         ToEngine::BusStrip { bus, param, value } => {
             if let Some(b) = plan.buses.get_mut(bus as usize) {
-                b.strip.set(param, value);
+                match param {
+                    StripParam::Lv2 { slot, port } => {
+                        b.inserts.set(slot as usize, u32::from(port), value)
+                    }
+                    _ => b.strip.set(param, value),
+                }
             }
         }
         ToEngine::StemFader { stem, db } => {

@@ -30,7 +30,19 @@ impl LivePlan {
         max_block: usize,
         feeds_id: u64,
     ) -> (Box<LivePlan>, ButlerJob) {
-        let plan = Plan::compile(session, pool, max_block);
+        LivePlan::compile_reusing(session, pool, max_block, feeds_id, None)
+    }
+
+    /// As [`LivePlan::compile`], carrying on with the LV2 instances of
+    /// `inserts` (the Plan playing now) where a strip's slot is unchanged.
+    pub fn compile_reusing(
+        session: &Session,
+        pool: &Arc<MediaPool>,
+        max_block: usize,
+        feeds_id: u64,
+        inserts: Option<&crate::plugin::InsertCache>,
+    ) -> (Box<LivePlan>, ButlerJob) {
+        let plan = Plan::compile_reusing(session, pool, max_block, inserts);
         let channels: Vec<usize> = plan.playlists.iter().map(|p| p.channels).collect();
         let (writers, readers) = feeds(feeds_id, &channels, max_block);
         let job = ButlerJob {

@@ -14,6 +14,7 @@ use crate::media::pool::MediaPool;
 use crate::model::{
     Clip, FadeShape, Layout, LoopFill, Output, PanLaw, Session, StemKind, TrackFormat,
 };
+use crate::plugin::{InsertCache, InsertChain};
 
 /// Where a track or bus sends its signal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +72,7 @@ pub struct Playlist {
 
 /// A track's strip compiled: its processing, format, fader, pan, mute and
 /// solo, and the matrix they make from each track channel to each output.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct TrackPlan {
     pub name: String,
     pub format: TrackFormat,
@@ -86,6 +87,8 @@ pub struct TrackPlan {
     pub audible: bool,
     pub dest: Dest,
     pub strip: StripProcessor,
+    /// LV2 inserts after the strip, with the track's latency compensation.
+    pub inserts: InsertChain,
     pub sends: Vec<SendPlan>,
     /// The pan matrix alone, before fader, mute and solo (pre-fader sends use it).
     pub panner: Matrix,
@@ -132,7 +135,7 @@ impl TrackPlan {
 }
 
 /// A bus compiled.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BusPlan {
     pub name: String,
     pub gain: f32,
@@ -143,10 +146,12 @@ pub struct BusPlan {
     pub audible: bool,
     pub dest: Dest,
     pub strip: StripProcessor,
+    /// LV2 inserts after the strip, with the bus's latency compensation.
+    pub inserts: InsertChain,
 }
 
 /// A session compiled for the engine, with its buffers.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Plan {
     pub sample_rate: u32,
     pub max_block: usize,
@@ -179,6 +184,11 @@ pub struct Plan {
     /// delay to match the tracks that have one. Buses, stems and
     /// automation follow the tracks' audio that much later.
     pub strip_latency: usize,
+    /// Samples by which every path is late through the LV2 inserts, once
+    /// compensated (see [`Plan::compensate_inserts`]).
+    pub insert_latency: usize,
+    /// Inserts that could not run (missing or refused plugins), one line each.
+    pub insert_problems: Vec<String>,
 }
 
 /// Samples by which the outputs of `session` are late: its tracks'
@@ -278,6 +288,32 @@ fn bus_order(buses: &[BusPlan]) -> Vec<usize> {
 impl Plan {
     /// Compile `session` for blocks of at most `max_block` frames.
     pub fn compile(session: &Session, pool: &MediaPool, max_block: usize) -> Plan {
+        Plan::compile_reusing(session, pool, max_block, None)
+    }
+
+    /// The LV2 instances of this Plan, by strip and slot.
+    pub fn insert_cache(&self) -> InsertCache {
+        let mut cache = InsertCache::default();
+        for t in &self.tracks {
+            cache.keep(&format!("track:{}", t.name), &t.inserts);
+        }
+        for b in &self.buses {
+            cache.keep(&format!("bus:{}", b.name), &b.inserts);
+        }
+        cache
+    }
+
+    /// As [`Plan::compile`], carrying on with the LV2 instances of
+    /// `inserts` (from [`Plan::insert_cache`] of the Plan playing) where a
+    /// strip's slot holds the same plugin: its state goes on, and the
+    /// session's control values are put in when this Plan first runs.
+    /// Only for a Plan that replaces that one on the same thread.
+    pub fn compile_reusing(
+        session: &Session,
+        pool: &MediaPool,
+        max_block: usize,
+        inserts: Option<&InsertCache>,
+    ) -> Plan {
         let channels = session.stems.layout.channels();
         let buffer = || vec![vec![0.0f32; max_block]; channels];
         let playlists: Vec<Playlist> = session
@@ -298,6 +334,20 @@ impl Plan {
             })
             .collect();
         let layout = session.stems.layout;
+        let mut problems = Vec::new();
+        let cache = inserts;
+        let chain = |owner: &str, key: String, inserts, channels, problems: &mut Vec<String>| {
+            let (chain, mut found) = InsertChain::build_reusing(
+                owner,
+                inserts,
+                channels,
+                session.sample_rate,
+                max_block,
+                cache.map(|c| (c, key.as_str())),
+            );
+            problems.append(&mut found);
+            chain
+        };
         let tracks: Vec<TrackPlan> = session
             .tracks
             .iter()
@@ -319,6 +369,13 @@ impl Plan {
                 audible: true,
                 dest: dest(session, &t.output),
                 strip: StripProcessor::new(t.strip, session.sample_rate),
+                inserts: chain(
+                    &t.name,
+                    format!("track:{}", t.name),
+                    &t.inserts,
+                    t.format.channels(),
+                    &mut problems,
+                ),
                 sends: t
                     .sends
                     .iter()
@@ -348,6 +405,13 @@ impl Plan {
                 audible: true,
                 dest: dest(session, &b.output),
                 strip: StripProcessor::new(bus_strip(b.strip), session.sample_rate),
+                inserts: chain(
+                    &b.name,
+                    format!("bus:{}", b.name),
+                    &b.inserts,
+                    channels,
+                    &mut problems,
+                ),
             })
             .collect();
         let stem_gains = StemKind::ALL.map(|k| {
@@ -385,6 +449,8 @@ impl Plan {
             ),
             end: session.end(),
             automation: Box::new(Automation::compile(session)),
+            insert_latency: 0,
+            insert_problems: problems,
             strip_latency: 0,
         };
         // Every track as late as the latest: the rest of the mix in step.
@@ -394,6 +460,7 @@ impl Plan {
             let own = t.strip.own_latency();
             t.strip.compensate(plan.strip_latency - own);
         }
+        plan.compensate_inserts();
         plan.update_solo();
         for t in plan.tracks.iter_mut() {
             t.live = t.matrix;
@@ -402,19 +469,77 @@ impl Plan {
         plan
     }
 
-    /// True when the bus chain from `dest` on passes through bus `bus`.
-    /// Samples by which the outputs are late: the strips' latency and the
-    /// output limiters' lookahead.
-    pub fn latency(&self) -> usize {
-        self.strip_latency + self.output.latency()
+    /// Buses between `dest` and a stem.
+    fn depth(&self, mut dest: Dest) -> usize {
+        let mut d = 0;
+        while let Dest::Bus(b) = dest {
+            d += 1;
+            dest = self.buses[b].dest;
+            if d > self.buses.len() {
+                break;
+            }
+        }
+        d
     }
 
-    /// Forget what the strips' delays and the output limiters hold (after
+    /// Line every path up through the LV2 inserts' latency (the simplest
+    /// correct scheme, until per-path compensation joins it): every track
+    /// is padded to the most latent track's inserts `T`, every bus to the
+    /// most latent bus's `B`, and a track whose output passes fewer buses
+    /// than the deepest by `B` for each bus it skips. Every track output
+    /// then reaches the stems `T + depth * B` late. A send to a bus at a
+    /// different depth than the track's output is off by `B` per bus of
+    /// difference (only when a bus has a latent insert).
+    pub fn compensate_inserts(&mut self) {
+        let t_max = self
+            .tracks
+            .iter()
+            .map(|t| t.inserts.latency())
+            .max()
+            .unwrap_or(0);
+        let b_max = self
+            .buses
+            .iter()
+            .map(|b| b.inserts.latency())
+            .max()
+            .unwrap_or(0);
+        let depths: Vec<usize> = self.tracks.iter().map(|t| self.depth(t.dest)).collect();
+        let deepest = if b_max > 0 {
+            depths.iter().copied().max().unwrap_or(0)
+        } else {
+            0
+        };
+        for (t, depth) in self.tracks.iter_mut().zip(depths) {
+            let own = t.inserts.latency();
+            let skip = deepest.saturating_sub(depth) * b_max;
+            t.inserts.set_compensation(t_max - own + skip, t.channels);
+        }
+        let channels = self.channels;
+        for b in &mut self.buses {
+            let own = b.inserts.latency();
+            b.inserts.set_compensation(b_max - own, channels);
+        }
+        self.insert_latency = t_max + deepest * b_max;
+    }
+
+    /// True when the bus chain from `dest` on passes through bus `bus`.
+    /// Samples by which the outputs are late: the strips' latency, the LV2
+    /// inserts' (compensated) latency and the output limiters' lookahead.
+    pub fn latency(&self) -> usize {
+        self.strip_latency + self.insert_latency + self.output.latency()
+    }
+
+    /// Forget what the strips' and the inserts' compensating delays and the
+    /// output limiters hold (after
     /// a jump): what comes out next starts from silence.
     pub fn clear_delays(&mut self) {
         self.output.reset();
         for t in self.tracks.iter_mut() {
             t.strip.clear_latency();
+            t.inserts.clear_compensation();
+        }
+        for b in self.buses.iter_mut() {
+            b.inserts.clear_compensation();
         }
     }
 

@@ -58,6 +58,13 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
         }
     }
     StripProcessor::process_group(&mut group[..members], n);
+    // Then the LV2 inserts (and their latency compensation).
+    for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
+        if automated(t) || !track.heard() || track.inserts.is_idle() {
+            continue;
+        }
+        track.inserts.process(&mut input[..track.channels], 0, n);
+    }
 
     for (t, (track, input)) in tracks.iter_mut().zip(track_inputs.iter_mut()).enumerate() {
         if let Some(lanes) = automation.tracks.get(t).filter(|l| !l.is_empty()) {
@@ -102,6 +109,9 @@ pub fn process(plan: &mut Plan, position: u64, frames: usize) {
             Some(lanes) => automated_bus(bus, lanes, &mut source, dest, position, n),
             None => {
                 bus.strip.process(&mut source, n);
+                if !bus.inserts.is_idle() {
+                    bus.inserts.process(&mut source, 0, n);
+                }
                 for (out, input) in dest.iter_mut().zip(source.iter()) {
                     mix_into(&mut out[..n], &input[..n], bus.gain);
                 }
@@ -229,8 +239,14 @@ fn automated_track(
     // Each segment ends where the next begins: its end state is the next one's start.
     let mut start = automation::track_state(lanes, &controls, position);
     for (a, b) in segments(position, n) {
-        automation::strip_params(lanes, position + a as u64, &mut track.strip);
+        automation::strip_params(
+            lanes,
+            position + a as u64,
+            &mut track.strip,
+            &mut track.inserts,
+        );
         track.strip.process_range(&mut input[..channels], a, b);
+        track.inserts.process(&mut input[..channels], a, b);
         let end = automation::track_state(lanes, &controls, position + b as u64);
         for (k, send) in track.sends.iter().enumerate() {
             let (m0, m1) = if send.pre_fader {
@@ -290,8 +306,9 @@ fn automated_bus(
 ) {
     let mut g0 = automation::bus_gain(lanes, bus.gain, bus.audible, position);
     for (a, b) in segments(position, n) {
-        automation::strip_params(lanes, position + a as u64, &mut bus.strip);
+        automation::strip_params(lanes, position + a as u64, &mut bus.strip, &mut bus.inserts);
         bus.strip.process_range(source, a, b);
+        bus.inserts.process(source, a, b);
         let g1 = automation::bus_gain(lanes, bus.gain, bus.audible, position + b as u64);
         for (out, input) in dest.iter_mut().zip(source.iter()) {
             automation::mix_glide(&mut out[a..b], &input[a..b], g0, g1);

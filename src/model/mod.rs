@@ -3,6 +3,7 @@
 
 pub mod automation;
 pub mod file;
+pub mod insert;
 pub mod limiter;
 pub mod locate;
 pub mod session;

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
 use super::automation::Lane;
+use super::insert::Insert;
 use super::limiter::Limiter;
 use super::strip::Strip;
 use super::surface::{CcBinding, SurfaceKind};
@@ -178,6 +179,9 @@ pub struct Track {
     /// Automation of the fader, pan, mute, sends and strip.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lanes: Vec<Lane>,
+    /// LV2 plugin inserts, after the strip (missing in older sessions: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inserts: Vec<Insert>,
 }
 
 impl Default for Track {
@@ -197,6 +201,7 @@ impl Default for Track {
             sends: Vec::new(),
             clips: Vec::new(),
             lanes: Vec::new(),
+            inserts: Vec::new(),
         }
     }
 }
@@ -212,6 +217,7 @@ impl Default for Bus {
             solo_safe: false,
             strip: Strip::default(),
             lanes: Vec::new(),
+            inserts: Vec::new(),
         }
     }
 }
@@ -355,6 +361,9 @@ pub struct Bus {
     /// Automation of the fader, mute and strip.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub lanes: Vec<Lane>,
+    /// LV2 plugin inserts, after the strip (missing in older sessions: none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inserts: Vec<Insert>,
 }
 
 /// A feed from a track to an aux bus.

@@ -332,6 +332,12 @@ pub enum StripParam {
     ReverbEarly,
     ReverbWidth,
     ReverbMix,
+    /// An input control of an LV2 insert: slot (0 on) and port index. Not
+    /// in [`StripParam::all`]; the insert's plugin says what it is.
+    Lv2 {
+        slot: u8,
+        port: u16,
+    },
 }
 
 impl StripParam {
@@ -430,11 +436,20 @@ impl StripParam {
             ReverbEarly => "reverb.early".into(),
             ReverbWidth => "reverb.width".into(),
             ReverbMix => "reverb.mix".into(),
+            Lv2 { slot, port } => format!("lv2.{}.#{port}", slot as u32 + 1),
         }
     }
 
     /// The parameter called `name` (see [`StripParam::name`]).
     pub fn parse(name: &str) -> Option<StripParam> {
+        if let Some(rest) = name.strip_prefix("lv2.") {
+            let (slot, port) = rest.split_once(".#")?;
+            let slot = slot.parse::<u8>().ok()?.checked_sub(1)?;
+            return Some(StripParam::Lv2 {
+                slot,
+                port: port.parse().ok()?,
+            });
+        }
         StripParam::all().find(|p| p.name() == name)
     }
 
@@ -495,6 +510,8 @@ impl StripParam {
             DenoiseAmount => (0.0, 40.0),
             DenoiseSensitivity => (-12.0, 24.0),
             DenoiseSmoothing => (0.0, 100.0),
+            // The plugin's own range: the insert chain clamps.
+            Lv2 { .. } => (f32::MIN, f32::MAX),
             _ => (0.0, 5000.0),
         }
     }
@@ -604,6 +621,8 @@ impl Strip {
                 self.denoise.sensitivity_db = value.clamp(-12.0, 24.0)
             }
             StripParam::DenoiseSmoothing => self.denoise.smoothing = value.clamp(0.0, 100.0),
+            // The insert chain holds these (and the session's inserts).
+            StripParam::Lv2 { .. } => {}
         }
     }
 
@@ -659,6 +678,7 @@ impl Strip {
             StripParam::DenoiseAmount => self.denoise.amount_db,
             StripParam::DenoiseSensitivity => self.denoise.sensitivity_db,
             StripParam::DenoiseSmoothing => self.denoise.smoothing,
+            StripParam::Lv2 { .. } => 0.0,
         }
     }
 

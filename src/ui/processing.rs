@@ -164,7 +164,54 @@ fn strip_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
             ("mix ", "reverb.mix", 4),
         ],
     ));
+    rows.extend(insert_rows(desk, strip));
     rows
+}
+
+/// One row per LV2 insert: slot, plugin, state, and the controls the
+/// session sets (the picked one highlighted by its name).
+fn insert_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
+    let inserts = crate::command::inserts::inserts(desk, strip);
+    if inserts.is_empty() {
+        return Vec::new();
+    }
+    let world = crate::plugin::host().ok();
+    let picked = desk.processing.picked_insert();
+    inserts
+        .iter()
+        .enumerate()
+        .map(|(k, insert)| {
+            let info = world.as_ref().and_then(|w| w.get(&insert.uri));
+            let name = info.map_or(insert.uri.as_str(), |i| i.name.as_str());
+            let state = match (info, insert.bypass) {
+                (None, _) => " MISSING (bypassed)",
+                (_, true) => " bypassed",
+                _ => "",
+            };
+            let mut row = vec![(format!(" lv2.{:<3} {name}{state}", k + 1), None)];
+            let mut controls: Vec<(String, f32, bool)> = insert
+                .params
+                .iter()
+                .map(|(symbol, &v)| (symbol.clone(), v, false))
+                .collect();
+            if let (Some((slot, port)), Some(info)) = (picked, info) {
+                if slot as usize == k {
+                    if let Some(p) = info.ports.iter().find(|p| p.index == u32::from(port)) {
+                        let v = insert.params.get(&p.symbol).copied().unwrap_or(p.default);
+                        controls.retain(|c| c.0 != p.symbol);
+                        controls.insert(0, (p.symbol.clone(), v, true));
+                    }
+                }
+            }
+            for (symbol, v, hot) in controls {
+                row.push(("  ".into(), None));
+                let text = format!("{symbol} {v:.2}");
+                // Highlighted as the picked parameter is: index usize::MAX.
+                row.push((text, hot.then_some(usize::MAX)));
+            }
+            row
+        })
+        .collect()
 }
 
 fn limiter_rows(desk: &Desk, strip: StripId) -> Vec<Vec<Piece>> {
@@ -258,6 +305,7 @@ pub fn draw(buf: &mut Buffer, app: &App, theme: &Theme, area: Rect) {
                 break;
             }
             let role = match param {
+                Some(usize::MAX) => Role::StripSelected,
                 Some(i) if Some(*i) == picked => Role::StripSelected,
                 Some(_) => Role::Lane,
                 None => Role::Dim,
