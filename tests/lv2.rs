@@ -402,3 +402,53 @@ fn a_structural_edit_elsewhere_carries_the_plugins_on_and_a_changed_slot_starts_
         .iter()
         .all(|s| !s.reused));
 }
+
+#[test]
+fn the_console_opens_a_session_with_a_missing_plugin_says_so_and_shows_the_slot() {
+    installed(FIL4);
+    let dir = tempfile::tempdir().unwrap();
+    let tone = sine(1000.0, 0.25, 4800);
+    let mut s = one_track(
+        dir.path(),
+        &tone,
+        vec![insert("urn:dubstage:gone", &[("x", 1.0)])],
+    );
+    s.tracks[0].inserts.push(insert(FIL4, &[("gain1", 6.0)]));
+    let path = dir.path().join("s.ron");
+    dubstage::model::file::save(&s, &path).unwrap();
+    let options = dubstage::command::desk::OpenOptions {
+        engine: None,
+        overviews: false,
+    };
+    let desk = dubstage::command::desk::Desk::open(&path, &options).unwrap();
+    assert!(
+        desk.notes
+            .iter()
+            .any(|n| n.contains("urn:dubstage:gone") && n.contains("bypassed")),
+        "{:?}",
+        desk.notes
+    );
+    let mut app = dubstage::app::App::new(
+        desk,
+        dubstage::keymap::Keymap::defaults(&dubstage::command::registry::exists),
+        Vec::new(),
+    );
+    app.run_line("strip lv2.2.gain1", None);
+    app.run_line("strip-panel on", None);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    let theme = dubstage::ui::theme::Theme::new(dubstage::ui::theme::Palette::Ansi16);
+    t.draw(|f| dubstage::ui::draw(f, &app, &theme)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(
+        screen.contains("lv2.1") && screen.contains("MISSING"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("lv2.2") && screen.contains("gain1 6.00"),
+        "{screen}"
+    );
+    // Saved again, the missing slot keeps its values.
+    app.run_line("w", None);
+    let back = dubstage::model::file::load(&path).unwrap().session;
+    assert_eq!(back.tracks[0].inserts, s.tracks[0].inserts);
+}
