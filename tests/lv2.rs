@@ -402,3 +402,95 @@ fn a_structural_edit_elsewhere_carries_the_plugins_on_and_a_changed_slot_starts_
         .iter()
         .all(|s| !s.reused));
 }
+
+#[test]
+fn the_console_opens_a_session_with_a_missing_plugin_says_so_and_shows_the_slot() {
+    installed(FIL4);
+    let dir = tempfile::tempdir().unwrap();
+    let tone = sine(1000.0, 0.25, 4800);
+    let mut s = one_track(
+        dir.path(),
+        &tone,
+        vec![insert("urn:dubstage:gone", &[("x", 1.0)])],
+    );
+    s.tracks[0].inserts.push(insert(FIL4, &[("gain1", 6.0)]));
+    let path = dir.path().join("s.ron");
+    dubstage::model::file::save(&s, &path).unwrap();
+    let options = dubstage::command::desk::OpenOptions {
+        engine: None,
+        overviews: false,
+    };
+    let desk = dubstage::command::desk::Desk::open(&path, &options).unwrap();
+    assert!(
+        desk.notes
+            .iter()
+            .any(|n| n.contains("urn:dubstage:gone") && n.contains("bypassed")),
+        "{:?}",
+        desk.notes
+    );
+    let mut app = dubstage::app::App::new(
+        desk,
+        dubstage::keymap::Keymap::defaults(&dubstage::command::registry::exists),
+        Vec::new(),
+    );
+    app.run_line("strip lv2.2.gain1", None);
+    app.run_line("strip-panel on", None);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).unwrap();
+    let theme = dubstage::ui::theme::Theme::new(dubstage::ui::theme::Palette::Ansi16);
+    t.draw(|f| dubstage::ui::draw(f, &app, &theme)).unwrap();
+    let screen = t.backend().to_string();
+    assert!(
+        screen.contains("lv2.1") && screen.contains("MISSING"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("lv2.2") && screen.contains("gain1 6.00"),
+        "{screen}"
+    );
+    // Saved again, the missing slot keeps its values.
+    app.run_line("w", None);
+    let back = dubstage::model::file::load(&path).unwrap().session;
+    assert_eq!(back.tracks[0].inserts, s.tracks[0].inserts);
+}
+
+#[test]
+fn an_insert_control_is_automated_by_a_lane_in_the_bounce() {
+    installed(FIL4);
+    let dir = tempfile::tempdir().unwrap();
+    let tone = sine(1000.0, 0.25, 96_000);
+    let s = one_track(
+        dir.path(),
+        &tone,
+        vec![insert(FIL4, &[("gain1", 0.0), ("freq1", 1000.0)])],
+    );
+    let mut app = app_on(s, dir.path());
+    app.run_line("lane lv2.1.gain1", None);
+    assert!(said(&app).contains("lv2.1.#19"), "{}", said(&app));
+    // A lane from 0 dB to +12 dB over the first second, held after.
+    let mut lane = dubstage::model::Lane::new(app.desk.lane.clone());
+    lane.mode = dubstage::model::AutoMode::Read;
+    lane.points = vec![
+        dubstage::model::Breakpoint { at: 0, value: 0.0 },
+        dubstage::model::Breakpoint {
+            at: 48_000,
+            value: 12.0,
+        },
+    ];
+    let mut s = app.desk.session.clone();
+    s.tracks[0].lanes.push(lane);
+    let path = dir.path().join("auto.ron");
+    dubstage::model::file::save(&s, &path).unwrap();
+    let s = dubstage::model::file::load(&path).unwrap().session;
+    let out = bounce_f32(&s, dir.path(), 1024).1;
+    let dry = bounce_f32(&one_track(dir.path(), &tone, vec![]), dir.path(), 1024).1;
+    let dx = output("DX");
+    let g = |a, b| level(&out[dx][0], a, b, 0.25) - level(&dry[dx][0], a, b, 0.25);
+    // Halfway up the ramp (0.50 to 0.55 s: 6.0 to 6.6 dB on the lane;
+    // fil4 glides its coefficients, so a little behind), then held.
+    let (mid, late) = (g(24_000, 26_400), g(72_000, 96_000));
+    assert!(mid > 4.5 && mid < 7.0, "halfway: {mid:.2} dB");
+    assert!(
+        (late - 12.0).abs() < 0.05,
+        "after the ramp +12 dB: {late:.3}"
+    );
+}

@@ -137,6 +137,14 @@ fn reach(d: &Desk) -> u64 {
 fn lane_cmd(d: &mut Desk, a: &Args) -> Result<(), String> {
     let strip = d.strip_id();
     d.lane = match a.word(0) {
+        Some(w) if w.starts_with("lv2.") && LaneTarget::parse(w).is_none() => {
+            // An insert control by its port symbol: lv2.1.gain1.
+            let (slot, port, _) = super::inserts::find_control(d, strip, w)?;
+            LaneTarget::Strip(crate::model::strip::StripParam::Lv2 {
+                slot,
+                port: port.index as u16,
+            })
+        }
         Some(w) => LaneTarget::parse(w).ok_or_else(|| {
             format!("no lane is called {w:?}: volume, pan, mute, send.BUS, or a strip parameter")
         })?,

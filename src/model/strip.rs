@@ -686,3 +686,26 @@ impl Strip {
         &mut self.eq[(b as usize).min(3)]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_insert_control_names_and_parses_back_and_leaves_the_strip_alone() {
+        let p = StripParam::Lv2 { slot: 2, port: 19 };
+        assert_eq!(p.name(), "lv2.3.#19");
+        assert_eq!(StripParam::parse("lv2.3.#19"), Some(p));
+        assert_eq!(StripParam::parse("lv2.0.#19"), None, "slots count from 1");
+        assert_eq!(
+            StripParam::parse("lv2.1.gain"),
+            None,
+            "symbols are the console's"
+        );
+        assert!(!StripParam::all().any(|q| matches!(q, StripParam::Lv2 { .. })));
+        let mut s = Strip::default();
+        s.set(p, 5.0);
+        assert_eq!(s, Strip::default());
+        assert!(s.is_bypassed());
+    }
+}
