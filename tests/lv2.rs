@@ -494,3 +494,50 @@ fn an_insert_control_is_automated_by_a_lane_in_the_bounce() {
         "after the ramp +12 dB: {late:.3}"
     );
 }
+
+/// A fader lane on a track behind a latent plugin (nodelay, 700 samples)
+/// stays on the timeline's samples: a click just before the fader falls
+/// away is kept, one just after is gone, as on a track without inserts.
+#[test]
+fn automation_behind_a_latent_plugin_stays_on_the_timeline() {
+    installed(NODELAY);
+    let dir = tempfile::tempdir().unwrap();
+    let mut clicks = vec![0.0f32; 20_000];
+    clicks[10_000] = 0.5;
+    clicks[10_500] = 0.5;
+    for inserts in [vec![], vec![insert(NODELAY, &[("delay", 700.0)])]] {
+        let latent = !inserts.is_empty();
+        let mut s = one_track(dir.path(), &clicks, inserts);
+        let mut lane = dubstage::model::Lane::new(dubstage::model::LaneTarget::Volume);
+        lane.mode = dubstage::model::AutoMode::Read;
+        lane.points = vec![
+            dubstage::model::Breakpoint {
+                at: 10_200,
+                value: 0.0,
+            },
+            dubstage::model::Breakpoint {
+                at: 10_201,
+                value: -90.0,
+            },
+        ];
+        s.tracks[0].lanes.push(lane.clone());
+        let out = bounce_f32(&s, dir.path(), 512).1;
+        let dx = &out[output("DX")][0];
+        let loud: Vec<usize> = (0..dx.len()).filter(|&i| dx[i].abs() > 0.05).collect();
+        assert_eq!(loud, vec![10_000], "latent insert: {latent}");
+
+        // The same lane on a bus the track feeds.
+        s.tracks[0].lanes.clear();
+        s.buses.push(dubstage::model::Bus {
+            name: "B".into(),
+            output: dubstage::model::Output::Stem(StemKind::DX),
+            lanes: vec![lane],
+            ..Default::default()
+        });
+        s.tracks[0].output = dubstage::model::Output::Bus("B".into());
+        let out = bounce_f32(&s, dir.path(), 700).1;
+        let dx = &out[output("DX")][0];
+        let loud: Vec<usize> = (0..dx.len()).filter(|&i| dx[i].abs() > 0.05).collect();
+        assert_eq!(loud, vec![10_000], "on a bus, latent insert: {latent}");
+    }
+}

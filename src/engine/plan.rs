@@ -148,6 +148,9 @@ pub struct BusPlan {
     pub strip: StripProcessor,
     /// LV2 inserts after the strip, with the bus's latency compensation.
     pub inserts: InsertChain,
+    /// Samples by which the bus's input is late through the tracks' LV2
+    /// inserts (its lanes play that much later).
+    pub input_delay: usize,
 }
 
 /// A session compiled for the engine, with its buffers.
@@ -412,6 +415,7 @@ impl Plan {
                     channels,
                     &mut problems,
                 ),
+                input_delay: 0,
             })
             .collect();
         let stem_gains = StemKind::ALL.map(|k| {
@@ -515,14 +519,20 @@ impl Plan {
             t.inserts.set_compensation(t_max - own + skip, t.channels);
         }
         let channels = self.channels;
-        for b in &mut self.buses {
+        let bus_depths: Vec<usize> = (0..self.buses.len())
+            .map(|b| self.depth(Dest::Bus(b)))
+            .collect();
+        for (b, depth) in self.buses.iter_mut().zip(bus_depths) {
             let own = b.inserts.latency();
             b.inserts.set_compensation(b_max - own, channels);
+            // What reaches the bus is its tracks' audio after their inserts
+            // and padding (a track feeding a bus `depth` deep was padded for
+            // the buses it skips), so its lanes play that much later.
+            b.input_delay = t_max + deepest.saturating_sub(depth) * b_max;
         }
         self.insert_latency = t_max + deepest * b_max;
     }
 
-    /// True when the bus chain from `dest` on passes through bus `bus`.
     /// Samples by which the outputs are late: the strips' latency, the LV2
     /// inserts' (compensated) latency and the output limiters' lookahead.
     pub fn latency(&self) -> usize {
@@ -530,8 +540,8 @@ impl Plan {
     }
 
     /// Forget what the strips' and the inserts' compensating delays and the
-    /// output limiters hold (after
-    /// a jump): what comes out next starts from silence.
+    /// output limiters hold (after a jump): what comes out next starts from
+    /// silence.
     pub fn clear_delays(&mut self) {
         self.output.reset();
         for t in self.tracks.iter_mut() {
@@ -543,6 +553,7 @@ impl Plan {
         }
     }
 
+    /// True when the bus chain from `dest` on passes through bus `bus`.
     fn routes_through(&self, mut dest: Dest, bus: usize) -> bool {
         for _ in 0..=self.buses.len() {
             match dest {

@@ -236,8 +236,12 @@ fn automated_track(
         send_gains: &send_gains[..sends],
     };
     let channels = track.channels;
+    // After the inserts (and their padding) the track's audio is later
+    // still: its fader, pan and sends play that much later.
+    let late = (track.inserts.latency() + track.inserts.compensation()) as u64;
+    let after = position.saturating_sub(late);
     // Each segment ends where the next begins: its end state is the next one's start.
-    let mut start = automation::track_state(lanes, &controls, position);
+    let mut start = automation::track_state(lanes, &controls, after);
     for (a, b) in segments(position, n) {
         automation::strip_params(
             lanes,
@@ -247,7 +251,7 @@ fn automated_track(
         );
         track.strip.process_range(&mut input[..channels], a, b);
         track.inserts.process(&mut input[..channels], a, b);
-        let end = automation::track_state(lanes, &controls, position + b as u64);
+        let end = automation::track_state(lanes, &controls, after + b as u64);
         for (k, send) in track.sends.iter().enumerate() {
             let (m0, m1) = if send.pre_fader {
                 if !track.audible {
@@ -304,12 +308,17 @@ fn automated_bus(
     position: u64,
     n: usize,
 ) {
-    let mut g0 = automation::bus_gain(lanes, bus.gain, bus.audible, position);
+    // The bus's input is late through the tracks' inserts, and its own
+    // inserts (with their padding) make its fader later still.
+    let position = position.saturating_sub(bus.input_delay as u64);
+    let late = (bus.inserts.latency() + bus.inserts.compensation()) as u64;
+    let after = position.saturating_sub(late);
+    let mut g0 = automation::bus_gain(lanes, bus.gain, bus.audible, after);
     for (a, b) in segments(position, n) {
         automation::strip_params(lanes, position + a as u64, &mut bus.strip, &mut bus.inserts);
         bus.strip.process_range(source, a, b);
         bus.inserts.process(source, a, b);
-        let g1 = automation::bus_gain(lanes, bus.gain, bus.audible, position + b as u64);
+        let g1 = automation::bus_gain(lanes, bus.gain, bus.audible, after + b as u64);
         for (out, input) in dest.iter_mut().zip(source.iter()) {
             automation::mix_glide(&mut out[a..b], &input[a..b], g0, g1);
         }
