@@ -204,10 +204,28 @@ fn video(d: &mut Desk, a: &Args) -> Result<(), String> {
             d.say("picture closed");
             Ok(())
         }
-        Some(file) => {
-            let file = file.to_string();
-            d.start_video(std::path::Path::new(&file), a.word(1))
+        Some(_) => {
+            let (file, start) = picture_and_start(a);
+            d.start_video(std::path::Path::new(&file), start)
         }
+    }
+}
+
+/// `:video`'s words as a file name, which may hold spaces ("Reel 1.mov"),
+/// and the picture's start timecode when the last word is one and the
+/// whole line is not a file's name.
+fn picture_and_start(a: &Args) -> (String, Option<&str>) {
+    let whole = a.rest(0).unwrap_or_default();
+    let n = a.words.len();
+    let last = a.word(n.saturating_sub(1)).unwrap_or_default();
+    let timecode = last.contains([':', ';'])
+        && last
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | ';' | '.'));
+    if n >= 2 && timecode && !std::path::Path::new(&whole).is_file() {
+        (a.words[..n - 1].join(" "), Some(last))
+    } else {
+        (whole, None)
     }
 }
 
