@@ -161,35 +161,107 @@ impl Fdn {
         self.ap_y = [0.0; LINES];
     }
 
-    /// One sample in; each line's output (after its loop filter) out.
+    /// `input.len()` (at most `N`) samples in; each line's output (after
+    /// its loop filter) out, line-major: `out[line][sample]`. The lengths
+    /// hold still between modulator moves, so the samples run in stretches
+    /// with the lines' state in registers, all eight lines side by side.
+    pub fn run<const N: usize>(&mut self, input: &[f32], out: &mut [[f32; N]; LINES]) {
+        let n = input.len().min(N);
+        let mut k = 0;
+        while k < n {
+            if self.step == 0 {
+                self.modulate();
+            }
+            let stretch = (n - k).min(CONTROL - self.step);
+            self.stretch_here(&input[k..k + stretch], out, k);
+            self.step = (self.step + stretch) % CONTROL;
+            if self.step == 0 {
+                // The filters' memories flushed once a control period
+                // (at the same samples whatever the blocks): a few
+                // samples of subnormals cost nothing.
+                for v in self.ap_y.iter_mut().chain(&mut self.state) {
+                    *v = (*v + FLUSH) - FLUSH;
+                }
+            }
+            k += stretch;
+        }
+    }
+
+    /// [`Fdn::stretch`] in 256-bit registers where the machine has AVX
+    /// (eight lines in one register; the same operations in the same
+    /// order, no fused multiply-adds, so the same bits as without).
+    fn stretch_here<const N: usize>(
+        &mut self,
+        input: &[f32],
+        out: &mut [[f32; N]; LINES],
+        first: usize,
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: the CPU has AVX.
+            unsafe { self.stretch_avx(input, out, first) };
+            return;
+        }
+        self.stretch(input, out, first);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn stretch_avx<const N: usize>(
+        &mut self,
+        input: &[f32],
+        out: &mut [[f32; N]; LINES],
+        first: usize,
+    ) {
+        self.stretch(input, out, first);
+    }
+
+    /// Samples with the lengths as they are, written to `out` from `first`.
     // Each line's state is in parallel arrays, indexed by the line.
     #[allow(clippy::needless_range_loop)]
-    #[inline]
-    pub fn tick(&mut self, input: f32, out: &mut [f32; LINES]) {
-        if self.step == 0 {
-            self.modulate();
-        }
-        self.step = (self.step + 1) % CONTROL;
-        for i in 0..LINES {
-            let x =
-                self.buffer[i * self.capacity + (self.at.wrapping_sub(self.whole[i]) & self.mask)];
-            let eta = self.eta[i];
-            let y = eta * x + self.ap_x[i] - eta * self.ap_y[i];
-            self.ap_x[i] = x;
-            self.ap_y[i] = (y + FLUSH) - FLUSH;
-            let filtered = self.c0[i] * y + self.state[i];
-            self.state[i] = (self.c1[i] * y + self.a * filtered + FLUSH) - FLUSH;
-            out[i] = filtered;
-        }
-        let mut v = *out;
-        hadamard(&mut v);
+    #[inline(always)]
+    fn stretch<const N: usize>(
+        &mut self,
+        input: &[f32],
+        out: &mut [[f32; N]; LINES],
+        first: usize,
+    ) {
         // Input signs spread the impulse over every line.
         const SIGNS: [f32; LINES] = [1.0, -1.0, 1.0, 1.0, -1.0, 1.0, -1.0, -1.0];
-        for i in 0..LINES {
-            let w = v[i] + SIGNS[i] * input;
-            self.buffer[i * self.capacity + self.at] = (w + FLUSH) - FLUSH;
+        let (whole, eta, c0, c1, a, mask) =
+            (self.whole, self.eta, self.c0, self.c1, self.a, self.mask);
+        let (mut ap_x, mut ap_y, mut state) = (self.ap_x, self.ap_y, self.state);
+        let mut at = self.at;
+        let mut lines = self.buffer.chunks_exact_mut(self.capacity);
+        let lines: [&mut [f32]; LINES] = std::array::from_fn(|_| {
+            let line = lines.next().unwrap_or_default();
+            // Sliced to the mask's reach, so `& mask` needs no bounds check.
+            &mut line[..mask + 1]
+        });
+        for (k, &input) in input.iter().enumerate() {
+            let mut x = [0.0f32; LINES];
+            for i in 0..LINES {
+                x[i] = lines[i][at.wrapping_sub(whole[i]) & mask];
+            }
+            let mut filtered = [0.0f32; LINES];
+            for i in 0..LINES {
+                let y = eta[i] * x[i] + ap_x[i] - eta[i] * ap_y[i];
+                ap_x[i] = x[i];
+                ap_y[i] = y;
+                filtered[i] = c0[i] * y + state[i];
+                state[i] = c1[i] * y + a * filtered[i];
+            }
+            for i in 0..LINES {
+                out[i][first + k] = filtered[i];
+            }
+            hadamard(&mut filtered);
+            for i in 0..LINES {
+                let w = filtered[i] + SIGNS[i] * input;
+                lines[i][at & mask] = (w + FLUSH) - FLUSH;
+            }
+            at = (at + 1) & mask;
         }
-        self.at = (self.at + 1) & self.mask;
+        (self.ap_x, self.ap_y, self.state, self.at) = (ap_x, ap_y, state, at);
     }
 
     /// The lines' lengths now, every [`CONTROL`] samples: the whole

@@ -59,7 +59,8 @@ impl Reverb {
         let fdn = Fdn::new(rate, tuning(settings));
         let rate = rate.max(1) as f32;
         let span = (MAX_PREDELAY_MS + TAPS_MS[TAPS_MS.len() - 1] + 1.0) * 1e-3 * rate;
-        let capacity = (span as usize + 2).next_power_of_two();
+        // Room for a chunk written before its reads.
+        let capacity = (span as usize + CHUNK + 2).next_power_of_two();
         let mut r = Reverb {
             rate,
             fdn,
@@ -144,43 +145,53 @@ impl Reverb {
                 }
             }
         }
-        // Tap-major and line-major, so the mixes below run across samples.
-        let mut reflections = [[0.0f32; CHUNK]; TAPS_MS.len()];
-        let mut lines = [[0.0f32; CHUNK]; LINES];
-        let mut out = [0.0f32; LINES];
-        for k in 0..n {
-            self.input[self.at] = mono[k] * share;
-            let delayed = self.input[self.at.wrapping_sub(self.predelay) & self.mask];
-            self.fdn.tick(delayed, &mut out);
-            for i in 0..LINES {
-                lines[i][k] = out[i];
-            }
-            for (j, &tap) in self.taps.iter().enumerate() {
-                reflections[j][k] =
-                    self.input[self.at.wrapping_sub(self.predelay + tap) & self.mask];
-            }
-            self.at = (self.at + 1) & self.mask;
+        // The chunk into the input ring, then every read of it (the
+        // pre-delayed input and each reflection) a run of `n` samples.
+        let at = self.at;
+        let mask = self.mask;
+        let ring = &mut self.input[..mask + 1];
+        for (k, &m) in mono[..n].iter().enumerate() {
+            ring[(at + k) & mask] = m * share;
         }
+        let ring = &*ring;
+        let mut delayed = [0.0f32; CHUNK];
+        read_ring(ring, at.wrapping_sub(self.predelay), &mut delayed[..n]);
+        let mut lines = [[0.0f32; CHUNK]; LINES];
+        self.fdn.run(&delayed[..n], &mut lines);
+        self.at = (at + n) & mask;
         let mut wet = [[0.0f32; CHUNK]; OUTPUTS];
-        let mut mean = [0.0f32; CHUNK];
+        let mut reflection = [0.0f32; CHUNK];
+        for (j, &tap) in self.taps.iter().enumerate() {
+            read_ring(
+                ring,
+                at.wrapping_sub(self.predelay + tap),
+                &mut reflection[..n],
+            );
+            for (c, w) in wet[..channels.len()].iter_mut().enumerate() {
+                if feeds(c) {
+                    let g = self.tap_gains[c][j];
+                    for (w, r) in w[..n].iter_mut().zip(&reflection[..n]) {
+                        *w += g * r;
+                    }
+                }
+            }
+        }
         for (c, w) in wet[..channels.len()].iter_mut().enumerate() {
-            if !feeds(c) {
-                continue;
-            }
-            for (j, r) in reflections.iter().enumerate() {
-                let g = self.tap_gains[c][j];
-                for k in 0..n {
-                    w[k] += g * r[k];
+            if feeds(c) {
+                for (i, l) in lines.iter().enumerate() {
+                    let g = self.out_signs[c][i];
+                    for (w, l) in w[..n].iter_mut().zip(&l[..n]) {
+                        *w += g * l;
+                    }
                 }
             }
-            for (i, l) in lines.iter().enumerate() {
-                let g = self.out_signs[c][i];
-                for k in 0..n {
-                    w[k] += g * l[k];
+        }
+        let mut mean = [0.0f32; CHUNK];
+        for (c, w) in wet[..channels.len()].iter().enumerate() {
+            if feeds(c) {
+                for (m, w) in mean[..n].iter_mut().zip(&w[..n]) {
+                    *m += w;
                 }
-            }
-            for k in 0..n {
-                mean[k] += w[k];
             }
         }
         for m in &mut mean[..n] {
@@ -196,6 +207,16 @@ impl Reverb {
             }
         }
     }
+}
+
+/// `out.len()` samples of the ring from `from` (wrapping).
+fn read_ring(ring: &[f32], from: usize, out: &mut [f32]) {
+    let mask = ring.len() - 1;
+    let from = from & mask;
+    let first = out.len().min(ring.len() - from);
+    let (head, tail) = out.split_at_mut(first);
+    head.copy_from_slice(&ring[from..from + first]);
+    tail.copy_from_slice(&ring[..tail.len()]);
 }
 
 fn size(s: &Settings) -> f32 {
