@@ -342,6 +342,31 @@ mod tests {
     }
 
     #[test]
+    fn the_avx_stretch_gives_the_scalar_bits() {
+        let tuning = Tuning {
+            rt60: 1.5,
+            hf_ratio: 0.4,
+            size: 0.7,
+        };
+        let mut a = Fdn::new(48_000, tuning);
+        let mut b = a.clone();
+        let mut noise = crate::dsp::noise::Noise::new(3);
+        for _ in 0..400 {
+            let input: Vec<f32> = (0..CONTROL).map(|_| noise.next().unwrap_or(0.0)).collect();
+            let mut x = [[0.0f32; CONTROL]; LINES];
+            let mut y = [[0.0f32; CONTROL]; LINES];
+            a.modulate();
+            b.modulate();
+            a.stretch(&input, &mut x, 0);
+            b.stretch_here(&input, &mut y, 0);
+            assert_eq!(
+                x.map(|l| l.map(f32::to_bits)),
+                y.map(|l| l.map(f32::to_bits))
+            );
+        }
+    }
+
+    #[test]
     fn lengths_are_prime() {
         assert_eq!(prime_from(1000), 1009);
         assert_eq!(prime_from(7), 7);
