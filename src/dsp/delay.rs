@@ -10,7 +10,7 @@ pub struct Delay {
 impl Delay {
     pub fn new(samples: usize) -> Delay {
         Delay {
-            line: vec![0.0; samples],
+            line: super::buffer::zeroed(samples),
             at: 0,
         }
     }

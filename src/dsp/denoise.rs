@@ -76,13 +76,13 @@ struct Channel {
 impl Channel {
     fn new() -> Channel {
         Channel {
-            input: vec![0.0; FRAME],
+            input: super::buffer::zeroed(FRAME),
             at: 0,
-            sum: vec![0.0; FRAME],
-            out: vec![0.0; HOP],
+            sum: super::buffer::zeroed(FRAME),
+            out: super::buffer::zeroed(HOP),
             taken: 0,
             gain: vec![1.0; BINS],
-            power: vec![0.0; BINS],
+            power: super::buffer::zeroed(BINS),
         }
     }
 }
@@ -152,7 +152,7 @@ impl Denoiser {
             forward,
             inverse,
             window: window(),
-            frame: vec![0.0; FRAME],
+            frame: super::buffer::zeroed(FRAME),
             sums: vec![0.0; BINS + 1],
             noise: settings.profile.map(|_| vec![0.0; BINS]),
             floor: 1.0,

@@ -113,7 +113,7 @@ impl Fdn {
         });
         let mut fdn = Fdn {
             rate,
-            buffer: vec![0.0; capacity * LINES],
+            buffer: super::buffer::zeroed(capacity * LINES),
             capacity,
             mask: capacity - 1,
             at: 0,

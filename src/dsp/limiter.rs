@@ -147,7 +147,7 @@ impl TruePeakLimiter {
             sample_rate: rate,
             lookahead,
             detector: TruePeakDetector::new(channels),
-            envelope: vec![0.0; max_block.max(1)],
+            envelope: super::buffer::zeroed(max_block.max(1)),
             need: WindowMin::new(lookahead + 2 * HOLD_HALF),
             released: 1.0,
             release_keep: (-1.0 / release).exp(),

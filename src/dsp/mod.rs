@@ -3,6 +3,7 @@
 
 pub mod across;
 pub mod biquad;
+pub mod buffer;
 pub mod cascade;
 pub mod delay;
 pub mod denoise;

@@ -64,7 +64,7 @@ impl Reverb {
         let mut r = Reverb {
             rate,
             fdn,
-            input: vec![0.0; capacity],
+            input: super::buffer::zeroed(capacity),
             mask: capacity - 1,
             at: 0,
             predelay: 0,
