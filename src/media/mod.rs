@@ -12,6 +12,7 @@ pub mod header;
 pub mod overview;
 pub mod pool;
 pub mod resample;
+pub mod sink;
 pub mod wav;
 pub mod writer;
 

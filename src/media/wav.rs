@@ -225,12 +225,31 @@ fn parse_fmt(b: &[u8]) -> Result<(SampleFormat, usize, u32, usize), NotDirect> {
 
 /// Reads frames of a WAV file at any position into per-channel buffers.
 /// Owns its byte buffer; reading allocates nothing once it has grown.
+///
+/// A read that carries on where the last one ended (a bounce, the butler
+/// streaming a clip) takes [`READ_AHEAD`] bytes from the file at once and
+/// serves the next reads from them: one system call for several blocks
+/// instead of one each (a bounce of 32 tracks made over 100,000 of them in
+/// 12 KiB reads). A read elsewhere takes only what it asks for.
 pub struct WavReader {
     file: File,
     path: PathBuf,
     info: WavInfo,
-    bytes: Vec<u8>,
+    /// Bytes of the file from `window_at`, `window_len` of them valid
+    /// (the rest is room for a frame's padding).
+    window: Vec<u8>,
+    window_at: u64,
+    window_len: usize,
+    /// Where the last read ended, in the file.
+    last_end: u64,
 }
+
+/// Bytes read at once when reading on: enough for five 4096-frame blocks
+/// of a mono 24-bit track, and small enough that each of many tracks'
+/// windows is still in the CPU's cache when it is converted (with 512 KiB
+/// a 32-track bounce took more CPU time than with none; 48 to 64 KiB took
+/// 6% less, with the kernel's share down by a quarter).
+pub const READ_AHEAD: usize = 64 << 10;
 
 impl WavReader {
     pub fn open(path: &Path, info: WavInfo) -> Result<WavReader, MediaError> {
@@ -242,7 +261,10 @@ impl WavReader {
             file,
             path: path.to_path_buf(),
             info,
-            bytes: Vec::new(),
+            window: Vec::new(),
+            window_at: 0,
+            window_len: 0,
+            last_end: u64::MAX,
         })
     }
 
@@ -273,22 +295,62 @@ impl WavReader {
         let width = self.info.format.bytes();
         let block = width * self.info.channels;
         let need = available * block;
-        // One block of padding lets every channel be cut into whole frames.
-        if self.bytes.len() < need + block {
-            self.bytes.resize(need + block, 0);
-        }
         let offset = self.info.data_offset + start * block as u64;
-        self.file.read_exact_at(&mut self.bytes[..need], offset)?;
+        let from = self.bytes_at(offset, need, block)?;
         for (o, &channel) in out.iter_mut().zip(channels) {
-            let at = channel.min(self.info.channels - 1) * width;
+            let at = from + channel.min(self.info.channels - 1) * width;
             convert(
                 self.info.format,
-                &self.bytes[at..at + need],
+                &self.window[at..at + need],
                 block,
                 &mut o[..available],
             );
         }
         Ok(())
+    }
+
+    /// Make `need` bytes from `offset` be in the window, and say where.
+    fn bytes_at(&mut self, offset: u64, need: usize, block: usize) -> io::Result<usize> {
+        let sequential = offset == self.last_end;
+        self.last_end = offset + need as u64;
+        if offset >= self.window_at
+            && offset + need as u64 <= self.window_at + self.window_len as u64
+        {
+            return Ok((offset - self.window_at) as usize);
+        }
+        let data_end = self.info.data_offset + self.info.frames * block as u64;
+        let size = if sequential {
+            (need.max(READ_AHEAD) as u64).min(data_end.saturating_sub(offset)) as usize
+        } else {
+            need
+        }
+        .max(need);
+        // One block of padding lets every channel be cut into whole frames.
+        if self.window.len() < size + block {
+            self.window.resize(size + block, 0);
+        }
+        self.window_at = offset;
+        self.window_len = 0;
+        let mut got = 0;
+        while got < size {
+            match self
+                .file
+                .read_at(&mut self.window[got..size], offset + got as u64)
+            {
+                Ok(0) => break,
+                Ok(n) => got += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if got < need {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                "the file ends before its audio does",
+            ));
+        }
+        self.window_len = got;
+        Ok(0)
     }
 }
 
@@ -415,5 +477,83 @@ mod tests {
         let mut out = [0f32; 3];
         convert_i24_packed(&extremes, &mut out);
         assert_eq!(out, [8_388_607.0 / 8_388_608.0, -1.0, 1.0 / 8_388_608.0]);
+    }
+
+    /// Reads in order (served from the read-ahead), jumps, overlaps and
+    /// reads past the end give what one read of the whole file gives; a
+    /// file cut short after it was opened is an error, not a panic.
+    #[test]
+    fn reading_on_and_jumping_give_the_files_samples() {
+        use crate::media::writer::{OutputFormat, WavWriter};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.wav");
+        let frames = 100_000;
+        let left: Vec<f32> = (0..frames)
+            .map(|i| ((i * 37) % 1000) as f32 / 1000.0 - 0.5)
+            .collect();
+        let right: Vec<f32> = left.iter().map(|x| -x * 0.5).collect();
+        let mut w = WavWriter::create(&path, 2, 48_000, OutputFormat::Int24, None).unwrap();
+        w.write_planar(&[&left, &right], frames).unwrap();
+        w.finish().unwrap();
+        let info = probe(&path).unwrap().unwrap();
+        let whole = {
+            let mut r = WavReader::open(&path, info.clone()).unwrap();
+            let (mut a, mut b) = (vec![0.0; frames], vec![0.0; frames]);
+            r.read(0, frames, &[0, 1], &mut [&mut a, &mut b]).unwrap();
+            (a, b)
+        };
+        let mut r = WavReader::open(&path, info.clone()).unwrap();
+        let mut check = |r: &mut WavReader, start: usize, len: usize| {
+            let (mut a, mut b) = (vec![9.0; len], vec![9.0; len]);
+            r.read(start as u64, len, &[1, 0], &mut [&mut a, &mut b])
+                .unwrap();
+            for k in 0..len {
+                let (x, y) = match whole.0.get(start + k) {
+                    Some(&l) => (whole.1[start + k], l),
+                    None => (0.0, 0.0),
+                };
+                assert_eq!(
+                    (a[k], b[k]),
+                    (x, y),
+                    "frame {} of a read at {start}",
+                    start + k
+                );
+            }
+        };
+        let mut at = 0;
+        for len in [1, 4096, 333, 4096, 20_000, 7, 4096]
+            .iter()
+            .cycle()
+            .take(40)
+        {
+            check(&mut r, at, *len);
+            at += len;
+            if at > frames + 5000 {
+                break;
+            }
+        }
+        for (start, len) in [
+            (50_000, 100),
+            (49_990, 4096),
+            (10, 10),
+            (99_990, 4096),
+            (0, 3),
+        ] {
+            check(&mut r, start, len);
+        }
+
+        let mut r = WavReader::open(&path, info).unwrap();
+        check(&mut r, 0, 100);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_len(1000)
+            .unwrap();
+        let (mut a, mut b) = (vec![0.0; 4096], vec![0.0; 4096]);
+        let e = r
+            .read(60_000, 4096, &[0, 1], &mut [&mut a, &mut b])
+            .unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::UnexpectedEof);
     }
 }

@@ -3,9 +3,10 @@
 //! two-hour 5.1 stem at 24 bits is 6 GiB). A JUNK chunk reserves room for the
 //! ds64 chunk up front, as the EBU RF64 specification describes.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
+
+use super::sink::{Sink, CAPACITY};
 
 /// The sample formats a bounce writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,7 +115,7 @@ const BEXT_SIZE: usize = 602;
 
 /// A WAV file being written; `finish` completes its header.
 pub struct WavWriter {
-    out: BufWriter<File>,
+    out: Sink,
     format: OutputFormat,
     channels: usize,
     frames: u64,
@@ -122,14 +123,7 @@ pub struct WavWriter {
     fact_at: Option<u64>,
     data_size_at: u64,
     data_at: u64,
-    interleaved: Vec<u8>,
-    /// Bytes from the start of the file whose writing to the disk has
-    /// been started ([`WavWriter::start_writeback`]).
-    written_back: u64,
 }
-
-/// Audio handed to the kernel between two starts of its writing to disk.
-const WRITEBACK_STEP: u64 = 8 << 20;
 
 impl WavWriter {
     /// Create `path` for `channels` channels at `sample_rate`, stamped with
@@ -141,10 +135,9 @@ impl WavWriter {
         format: OutputFormat,
         time_reference: Option<u64>,
     ) -> io::Result<WavWriter> {
-        let file = File::create(path)?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let mut out = Sink::create(path)?;
         let mut at = 0u64;
-        let mut put = |out: &mut BufWriter<File>, bytes: &[u8]| -> io::Result<u64> {
+        let mut put = |out: &mut Sink, bytes: &[u8]| -> io::Result<u64> {
             let here = at;
             out.write_all(bytes)?;
             at += bytes.len() as u64;
@@ -213,78 +206,48 @@ impl WavWriter {
             fact_at,
             data_size_at,
             data_at: at,
-            interleaved: Vec::new(),
-            written_back: 0,
         })
     }
 
-    /// Append `frames` frames from one slice per channel.
+    /// Append `frames` frames from one slice per channel, encoded straight
+    /// into the file's buffer.
     pub fn write_planar(&mut self, channels: &[&[f32]], frames: usize) -> io::Result<()> {
         debug_assert_eq!(channels.len(), self.channels);
         let width = self.format.bytes();
         let block = width * self.channels;
-        self.interleaved.resize(frames * block, 0);
-        if self.format == OutputFormat::Int24 && self.channels == 2 {
-            put_i24_stereo(
-                &mut self.interleaved,
-                &channels[0][..frames],
-                &channels[1][..frames],
-            );
-            self.out.write_all(&self.interleaved)?;
-            self.frames += frames as u64;
-            self.start_writeback();
-            return Ok(());
-        }
-        for (c, samples) in channels.iter().enumerate() {
-            let out = self.interleaved[c * width..].chunks_mut(block);
-            match self.format {
-                OutputFormat::Float32 => {
-                    for (o, s) in out.zip(&samples[..frames]) {
-                        o[..4].copy_from_slice(&s.to_le_bytes());
+        let most = (CAPACITY / block.max(1)).max(1);
+        let mut done = 0;
+        while done < frames {
+            let n = (frames - done).min(most);
+            let out = self.out.next_bytes(n * block)?;
+            let part = |c: usize| &channels[c][done..done + n];
+            if self.format == OutputFormat::Int24 && self.channels == 2 {
+                put_i24_stereo(out, part(0), part(1));
+            } else {
+                for c in 0..self.channels {
+                    let samples = part(c);
+                    match self.format {
+                        OutputFormat::Float32 => {
+                            for (o, s) in out[c * width..].chunks_mut(block).zip(samples) {
+                                o[..4].copy_from_slice(&s.to_le_bytes());
+                            }
+                        }
+                        OutputFormat::Int24 => match block {
+                            3 => put_i24::<3>(&mut out[c * width..], samples),
+                            6 => put_i24::<6>(&mut out[c * width..], samples),
+                            _ => {
+                                for (o, s) in out[c * width..].chunks_mut(block).zip(samples) {
+                                    o[..3].copy_from_slice(&to_i24(*s).to_le_bytes()[..3]);
+                                }
+                            }
+                        },
                     }
                 }
-                OutputFormat::Int24 => match block {
-                    3 => put_i24::<3>(&mut self.interleaved[c * width..], &samples[..frames]),
-                    6 => put_i24::<6>(&mut self.interleaved[c * width..], &samples[..frames]),
-                    _ => {
-                        for (o, s) in out.zip(&samples[..frames]) {
-                            o[..3].copy_from_slice(&to_i24(*s).to_le_bytes()[..3]);
-                        }
-                    }
-                },
             }
+            done += n;
         }
-        self.out.write_all(&self.interleaved)?;
         self.frames += frames as u64;
-        self.start_writeback();
         Ok(())
-    }
-
-    /// Have the kernel start writing what it holds of the file to the disk
-    /// every [`WRITEBACK_STEP`], without waiting for it: the disk then
-    /// works while the bounce renders, and the `fsync` of
-    /// [`finish`](Self::finish) finds little left to do. A hint only
-    /// (Linux); `finish` still syncs everything and reports any error.
-    fn start_writeback(&mut self) {
-        let handed = self.data_at + self.frames * (self.format.bytes() * self.channels) as u64
-            - self.out.buffer().len() as u64;
-        if handed < self.written_back + WRITEBACK_STEP {
-            return;
-        }
-        #[cfg(target_os = "linux")]
-        {
-            use std::os::fd::AsRawFd;
-            // SAFETY: a plain system call on our own open descriptor.
-            unsafe {
-                libc::sync_file_range(
-                    self.out.get_ref().as_raw_fd(),
-                    self.written_back as libc::off64_t,
-                    (handed - self.written_back) as libc::off64_t,
-                    libc::SYNC_FILE_RANGE_WRITE,
-                );
-            }
-        }
-        self.written_back = handed;
     }
 
     /// Frames written so far.
@@ -299,7 +262,7 @@ impl WavWriter {
             self.out.write_all(&[0])?;
         }
         let riff_size = self.data_at - 8 + data_size + (data_size & 1);
-        let mut file = self.out.into_inner().map_err(|e| e.into_error())?;
+        let mut file = self.out.into_file()?;
         let mut put = |at: u64, bytes: &[u8]| -> io::Result<()> {
             file.seek(SeekFrom::Start(at))?;
             file.write_all(bytes)
