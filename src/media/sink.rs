@@ -349,7 +349,7 @@ mod tests {
         while expected.len() < 3 * PAGES * BLOCK + 12_345 {
             let n = [1, 44, 4095, 4096, 70_001, 1 << 20][k as usize % 6];
             let bytes = pattern(n, k);
-            if k % 2 == 0 {
+            if k.is_multiple_of(2) {
                 sink.write_all(&bytes).unwrap();
             } else {
                 sink.next_bytes(n).unwrap().copy_from_slice(&bytes);

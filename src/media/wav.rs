@@ -503,7 +503,7 @@ mod tests {
             (a, b)
         };
         let mut r = WavReader::open(&path, info.clone()).unwrap();
-        let mut check = |r: &mut WavReader, start: usize, len: usize| {
+        let check = |r: &mut WavReader, start: usize, len: usize| {
             let (mut a, mut b) = (vec![9.0; len], vec![9.0; len]);
             r.read(start as u64, len, &[1, 0], &mut [&mut a, &mut b])
                 .unwrap();
