@@ -19,8 +19,8 @@ use std::path::Path;
 /// suits every common device and file system (a 512-byte device takes it
 /// too).
 const BLOCK: usize = 4096;
-/// Bytes gathered before a write: 4 MiB.
-const PAGES: usize = 1024;
+/// Bytes gathered before a write: 1 MiB (4 MiB was no faster).
+const PAGES: usize = 256;
 /// The most bytes [`Sink::next_bytes`] gives at once.
 pub const CAPACITY: usize = PAGES * BLOCK;
 
