@@ -21,8 +21,11 @@ use std::path::Path;
 const BLOCK: usize = 4096;
 /// Bytes gathered before a write: 1 MiB (4 MiB was no faster).
 const PAGES: usize = 256;
-/// The most bytes [`Sink::next_bytes`] gives at once.
-pub const CAPACITY: usize = PAGES * BLOCK;
+/// A buffer's bytes.
+const BUFFER: usize = PAGES * BLOCK;
+/// The most bytes [`Sink::next_bytes`] gives at once: a buffer less the
+/// part of a block a handed-over buffer leaves at the start of the next.
+pub const CAPACITY: usize = BUFFER - BLOCK;
 
 #[repr(C, align(4096))]
 #[derive(Clone, Copy)]
@@ -119,7 +122,7 @@ impl Sink {
     /// [`CAPACITY`]): what is in them is written.
     pub fn next_bytes(&mut self, n: usize) -> io::Result<&mut [u8]> {
         let n = n.min(CAPACITY);
-        if self.filled + n > CAPACITY {
+        if self.filled + n > BUFFER {
             self.hand_over()?;
         }
         let from = self.filled;
@@ -232,10 +235,10 @@ impl Write for Sink {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         let mut rest = bytes;
         while !rest.is_empty() {
-            if self.filled == CAPACITY {
+            if self.filled == BUFFER {
                 self.hand_over()?;
             }
-            let n = rest.len().min(CAPACITY - self.filled);
+            let n = rest.len().min(BUFFER - self.filled);
             let from = self.filled;
             self.pages.bytes_mut()[from..from + n].copy_from_slice(&rest[..n]);
             self.filled += n;
@@ -347,7 +350,7 @@ mod tests {
         let mut expected = Vec::new();
         let mut k = 0u32;
         while expected.len() < 3 * PAGES * BLOCK + 12_345 {
-            let n = [1, 44, 4095, 4096, 70_001, 1 << 20][k as usize % 6];
+            let n = [1, 44, 4095, 4096, 70_001, CAPACITY][k as usize % 6];
             let bytes = pattern(n, k);
             if k.is_multiple_of(2) {
                 sink.write_all(&bytes).unwrap();
