@@ -5,14 +5,14 @@
 
 mod common;
 
-use common::{bounce_f32, busy_session, clip, output, session, source, track, write_wav24};
+use common::{bounce_f32, busy_session, clip, lane, output, session, source, track, write_wav24};
 use dubstage::app::App;
 use dubstage::command::desk::{Desk, OpenOptions};
 use dubstage::command::strip::StripId;
 use dubstage::dsp::denoise::{self, FRAME};
 use dubstage::dsp::strip::StripProcessor;
 use dubstage::model::strip::{Strip, NOISE_BANDS};
-use dubstage::model::{file, AutoMode, Breakpoint, Lane, LaneTarget, StemKind, TrackFormat};
+use dubstage::model::{file, AutoMode, LaneTarget, StemKind, TrackFormat};
 
 const RATE: u32 = 48_000;
 
@@ -52,19 +52,11 @@ fn a_denoised_track_stays_in_step_with_the_rest_and_nulls_when_it_takes_nothing(
     // The second track's fader falls away at 18 346, after its second
     // click: its automation stays on the timeline's samples, late strips
     // or not.
-    let mut lane = Lane::new(LaneTarget::Volume);
-    lane.mode = AutoMode::Read;
-    lane.points = vec![
-        Breakpoint {
-            at: 18_345,
-            value: 0.0,
-        },
-        Breakpoint {
-            at: 18_346,
-            value: -90.0,
-        },
-    ];
-    s.tracks[1].lanes.push(lane);
+    s.tracks[1].lanes.push(lane(
+        LaneTarget::Volume,
+        AutoMode::Read,
+        &[(18_345, 0.0), (18_346, -90.0)],
+    ));
     let mut denoised = s.clone();
     denoised.tracks[0].strip.denoise.on = true;
     denoised.tracks[0].strip.denoise.profile = Some(QUIET);

@@ -467,15 +467,11 @@ fn an_insert_control_is_automated_by_a_lane_in_the_bounce() {
     app.run_line("lane lv2.1.gain1", None);
     assert!(said(&app).contains("lv2.1.#19"), "{}", said(&app));
     // A lane from 0 dB to +12 dB over the first second, held after.
-    let mut lane = dubstage::model::Lane::new(app.desk.lane.clone());
-    lane.mode = dubstage::model::AutoMode::Read;
-    lane.points = vec![
-        dubstage::model::Breakpoint { at: 0, value: 0.0 },
-        dubstage::model::Breakpoint {
-            at: 48_000,
-            value: 12.0,
-        },
-    ];
+    let lane = lane(
+        app.desk.lane.clone(),
+        dubstage::model::AutoMode::Read,
+        &[(0, 0.0), (48_000, 12.0)],
+    );
     let mut s = app.desk.session.clone();
     s.tracks[0].lanes.push(lane);
     let path = dir.path().join("auto.ron");
@@ -508,18 +504,11 @@ fn automation_behind_a_latent_plugin_stays_on_the_timeline() {
     for inserts in [vec![], vec![insert(NODELAY, &[("delay", 700.0)])]] {
         let latent = !inserts.is_empty();
         let mut s = one_track(dir.path(), &clicks, inserts);
-        let mut lane = dubstage::model::Lane::new(dubstage::model::LaneTarget::Volume);
-        lane.mode = dubstage::model::AutoMode::Read;
-        lane.points = vec![
-            dubstage::model::Breakpoint {
-                at: 10_200,
-                value: 0.0,
-            },
-            dubstage::model::Breakpoint {
-                at: 10_201,
-                value: -90.0,
-            },
-        ];
+        let lane = lane(
+            dubstage::model::LaneTarget::Volume,
+            dubstage::model::AutoMode::Read,
+            &[(10_200, 0.0), (10_201, -90.0)],
+        );
         s.tracks[0].lanes.push(lane.clone());
         let out = bounce_f32(&s, dir.path(), 512).1;
         let dx = &out[output("DX")][0];

@@ -145,31 +145,15 @@ fn the_realtime_thread_never_allocates() {
             (LaneTarget::Strip(StripParam::ReverbMix), 0.0, 40.0),
             (LaneTarget::Strip(StripParam::DenoiseAmount), 6.0, 24.0),
         ] {
-            let mut lane = Lane::new(target);
-            lane.mode = AutoMode::Touch;
-            lane.points = vec![
-                Breakpoint {
-                    at: 1_000,
-                    value: a,
-                },
-                Breakpoint {
-                    at: 30_000,
-                    value: b,
-                },
-            ];
-            t.lanes.push(lane);
+            t.lanes
+                .push(lane(target, AutoMode::Touch, &[(1_000, a), (30_000, b)]));
         }
     }
-    let mut bus_lane = Lane::new(LaneTarget::Volume);
-    bus_lane.mode = AutoMode::Read;
-    bus_lane.points = vec![
-        Breakpoint { at: 0, value: -2.0 },
-        Breakpoint {
-            at: 40_000,
-            value: 0.0,
-        },
-    ];
-    session.buses[0].lanes.push(bus_lane);
+    session.buses[0].lanes.push(lane(
+        LaneTarget::Volume,
+        AutoMode::Read,
+        &[(0, -2.0), (40_000, 0.0)],
+    ));
     // Limiters on a stem and the printmaster (so the output stage runs),
     // more switched on and off while playing.
     session.stems.dx.limiter.on = true;
@@ -381,19 +365,11 @@ fn with_denoisers_on_playback_is_the_bounce_late_by_their_frame() {
         d.profile = Some(profile);
         d.amount_db = 20.0;
     }
-    let mut lane = Lane::new(LaneTarget::Volume);
-    lane.mode = AutoMode::Read;
-    lane.points = vec![
-        Breakpoint {
-            at: 10_000,
-            value: 0.0,
-        },
-        Breakpoint {
-            at: 10_100,
-            value: -30.0,
-        },
-    ];
-    session.tracks[1].lanes.push(lane);
+    session.tracks[1].lanes.push(lane(
+        LaneTarget::Volume,
+        AutoMode::Read,
+        &[(10_000, 0.0), (10_100, -30.0)],
+    ));
     let (_, offline) = bounce_f32(&session, dir.path(), 4096);
     let pm = &offline[output("PM")][0];
     let end = session.end();

@@ -12,8 +12,8 @@ use dubstage::media::pool::MediaPool;
 use dubstage::media::writer::OutputFormat;
 use dubstage::model::timecode::FrameRate;
 use dubstage::model::{
-    Bus, Clip, Dip, Fade, FadeShape, LoopFill, Output, Session, Source, StemKind, Track,
-    TrackFormat,
+    AutoMode, Breakpoint, Bus, Clip, Dip, Fade, FadeShape, Lane, LaneTarget, LoopFill, Output,
+    Session, Source, StemKind, Track, TrackFormat,
 };
 
 pub fn media_dir() -> PathBuf {
@@ -122,6 +122,17 @@ pub fn track(name: &str, format: TrackFormat, stem: StemKind, clips: Vec<Clip>) 
         clips,
         ..Default::default()
     }
+}
+
+/// An automation lane of `target` in `mode` through `points` (sample, value).
+pub fn lane(target: LaneTarget, mode: AutoMode, points: &[(u64, f32)]) -> Lane {
+    let mut lane = Lane::new(target);
+    lane.mode = mode;
+    lane.points = points
+        .iter()
+        .map(|&(at, value)| Breakpoint { at, value })
+        .collect();
+    lane
 }
 
 pub fn clip(source: &str, position: u64, length: u64) -> Clip {
