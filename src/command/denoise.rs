@@ -8,7 +8,7 @@ use super::desk::Desk;
 use super::edit::track;
 use super::spec::{desk, Args, CommandSpec, Kind};
 use crate::dsp::denoise;
-use crate::engine::plan::Plan;
+use crate::engine::plan::compile_playlist;
 use crate::engine::playlist::TrackReader;
 
 /// The longest stretch read: a minute is more room tone than a profile needs.
@@ -34,8 +34,14 @@ fn learn(d: &mut Desk, _: &Args) -> Result<(), String> {
     let rate = d.session.sample_rate;
     let end = end.min(start + MAX_SECONDS * rate as u64);
     let len = (end - start) as usize;
-    let plan = Plan::compile(&d.session, &d.pool, BLOCK);
-    let playlist = plan.playlists.get(t).ok_or("the track has no playlist")?;
+    // Only this track's clips: compiling the whole Plan would build every
+    // strip and instantiate every plugin to read one track.
+    let playlist = d
+        .session
+        .tracks
+        .get(t)
+        .map(|track| compile_playlist(track, &d.pool))
+        .ok_or("the track has no playlist")?;
     let channels = playlist.channels.max(1);
     let mut reader = TrackReader::new(BLOCK);
     let mut block = vec![vec![0.0f32; BLOCK]; channels];
@@ -44,7 +50,7 @@ fn learn(d: &mut Desk, _: &Args) -> Result<(), String> {
     while at < len {
         let n = (len - at).min(BLOCK);
         reader
-            .read(playlist, &d.pool, start + at as u64, n, &mut block)
+            .read(&playlist, &d.pool, start + at as u64, n, &mut block)
             .map_err(|e| format!("cannot read the room tone: {e}"))?;
         for (plane, b) in planes.iter_mut().zip(&block) {
             plane.extend_from_slice(&b[..n]);

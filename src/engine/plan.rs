@@ -12,7 +12,7 @@ use crate::dsp::pan::{self, Matrix, Position};
 use crate::dsp::strip::StripProcessor;
 use crate::media::pool::MediaPool;
 use crate::model::{
-    Clip, FadeShape, Layout, LoopFill, Output, PanLaw, Session, StemKind, TrackFormat,
+    Clip, FadeShape, Layout, LoopFill, Output, PanLaw, Session, StemKind, Track, TrackFormat,
 };
 use crate::plugin::{InsertCache, InsertChain};
 
@@ -227,6 +227,21 @@ fn dest(session: &Session, output: &Output) -> Dest {
     }
 }
 
+/// A track's clips, ready to read, in timeline order.
+pub fn compile_playlist(track: &Track, pool: &MediaPool) -> Playlist {
+    let mut clips: Vec<ClipPlan> = track
+        .clips
+        .iter()
+        .map(|c| compile_clip(c, track.format, pool))
+        .collect();
+    clips.sort_by_key(|c| c.position);
+    Playlist {
+        name: track.name.clone(),
+        channels: track.format.channels(),
+        clips,
+    }
+}
+
 fn compile_clip(clip: &Clip, format: TrackFormat, pool: &MediaPool) -> ClipPlan {
     let source = pool
         .index(&clip.source)
@@ -322,19 +337,7 @@ impl Plan {
         let playlists: Vec<Playlist> = session
             .tracks
             .iter()
-            .map(|t| {
-                let mut clips: Vec<ClipPlan> = t
-                    .clips
-                    .iter()
-                    .map(|c| compile_clip(c, t.format, pool))
-                    .collect();
-                clips.sort_by_key(|c| c.position);
-                Playlist {
-                    name: t.name.clone(),
-                    channels: t.format.channels(),
-                    clips,
-                }
-            })
+            .map(|t| compile_playlist(t, pool))
             .collect();
         let layout = session.stems.layout;
         let mut problems = Vec::new();
